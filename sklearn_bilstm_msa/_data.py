@@ -1,0 +1,243 @@
+"""Input handling: aeon-style collections in, padded (N, T, C) arrays and lengths out.
+
+This is the one place where user input is validated and converted. It accepts:
+
+- a 3-D array ``(n_cases, n_channels, n_timepoints)`` (aeon's ``numpy3D``),
+- a 2-D array ``(n_cases, n_timepoints)``, read as univariate series,
+- a list of 2-D arrays ``(n_channels, n_timepoints_i)`` for unequal lengths
+  (aeon's ``np-list``); 1-D items in such a list are univariate series.
+
+Everything else is an error that names the problem; nothing is silently coerced.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+
+from ._network import GLOBAL_WINDOW
+
+__all__ = [
+    "SeriesCollection",
+    "check_collection",
+    "check_labels",
+    "check_window_sizes",
+    "channel_statistics",
+]
+
+_LAYOUT_HINT = (
+    "Expected a 3-D array (n_cases, n_channels, n_timepoints), a 2-D array "
+    "(n_cases, n_timepoints) of univariate series, or a list of 2-D arrays "
+    "(n_channels, n_timepoints_i) for series of unequal length."
+)
+
+
+class SeriesCollection:
+    """Series padded on the right to a common length, with their true lengths.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_cases, max_length, n_channels), float32
+        Time-major values (the layout the LSTM wants); zeros beyond each length.
+    lengths : ndarray of shape (n_cases,), int64
+        Number of real time points of each series.
+    equal_length : bool
+        Whether the input was a rectangular array (True) or a list (False).
+    n_columns : int
+        ``X.shape[1]`` as scikit-learn reads it: the time points of a 2-D array,
+        the channels of a 3-D array or a list.
+    """
+
+    def __init__(self, values, lengths, equal_length, n_columns=None):
+        self.values = values
+        self.lengths = lengths
+        self.equal_length = equal_length
+        self.n_columns = values.shape[2] if n_columns is None else n_columns
+
+    @property
+    def n_cases(self):
+        return self.values.shape[0]
+
+    @property
+    def n_channels(self):
+        return self.values.shape[2]
+
+    def mask(self):
+        """Boolean (n_cases, max_length) array, True at real time points."""
+        return np.arange(self.values.shape[1])[None, :] < self.lengths[:, None]
+
+    def standardized(self, mean, std):
+        """A copy with each channel scaled as ``(x - mean) / std``, padding left at zero."""
+        values = (self.values - mean.astype(np.float32)) / std.astype(np.float32)
+        values *= self.mask()[:, :, None]
+        return SeriesCollection(
+            values.astype(np.float32, copy=False), self.lengths, self.equal_length, self.n_columns
+        )
+
+    def as_net_input(self):
+        """The dict that skorch passes to ``BiLSTMMSANetwork.forward`` as keyword arguments."""
+        return {"x": self.values, "lengths": self.lengths}
+
+
+def _as_numeric(array, what):
+    """``array`` as float64, or a TypeError that says what is not a number."""
+    if array.dtype.kind in "USa":
+        raise TypeError(
+            f"{what} contains strings (dtype {array.dtype}); time series values must be numbers."
+        )
+    if array.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {what} has dtype {array.dtype}.")
+    try:
+        return array.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} must contain numbers only: {exc}") from exc
+
+
+def _check_finite(values, what):
+    if np.isnan(values).any():
+        raise ValueError(f"{what} contains NaN; fill or drop missing values first.")
+    if not np.isfinite(values).all():
+        raise ValueError(f"{what} contains infinity; time series values must be finite.")
+
+
+def _from_list(X):
+    if len(X) == 0:
+        raise ValueError("X is empty: the list holds no series.")
+    series = []
+    for i, item in enumerate(X):
+        if sp.issparse(item):
+            raise TypeError("Sparse input is not supported; pass dense arrays.")
+        arr = np.asarray(item)
+        if arr.dtype == object and arr.ndim == 0:
+            arr = np.asarray([item], dtype=object)
+        arr = _as_numeric(arr, f"Series {i} of X")
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise ValueError(
+                f"Series {i} of X has {arr.ndim} dimensions; each series in a list must be 2-D "
+                f"(n_channels, n_timepoints) or 1-D (univariate). {_LAYOUT_HINT}"
+            )
+        if arr.shape[1] == 0:
+            raise ValueError(f"Series {i} of X has no time points.")
+        if arr.shape[0] == 0:
+            raise ValueError(f"Series {i} of X has no channels.")
+        if series and arr.shape[0] != series[0].shape[0]:
+            raise ValueError(
+                f"Ragged channel counts in X: series 0 has {series[0].shape[0]} channels but "
+                f"series {i} has {arr.shape[0]}. All series must have the same channels."
+            )
+        series.append(arr)
+    lengths = np.array([s.shape[1] for s in series], dtype=np.int64)
+    values = np.zeros((len(series), lengths.max(), series[0].shape[0]), dtype=np.float32)
+    for i, s in enumerate(series):
+        _check_finite(s, f"Series {i} of X")
+        values[i, : s.shape[1]] = s.T
+    return SeriesCollection(values, lengths, equal_length=False)
+
+
+def check_collection(X):
+    """Validate a collection of series and pad it into a :class:`SeriesCollection`.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is None, sparse, or holds strings or other non-numbers.
+    ValueError
+        If ``X`` is empty, has the wrong number of dimensions, ragged channel
+        counts, NaN or infinite values.
+    """
+    if X is None:
+        raise TypeError(f"X is None. {_LAYOUT_HINT}")
+    if isinstance(X, str):
+        raise TypeError(f"X is a string, not a collection of time series. {_LAYOUT_HINT}")
+    if sp.issparse(X):
+        raise TypeError("Sparse input is not supported; pass a dense array.")
+    if isinstance(X, (list, tuple)):
+        return _from_list(X)
+    arr = np.asarray(X)
+    if arr.ndim not in (2, 3):
+        shape = f"shape {arr.shape}" if arr.ndim else "a scalar"
+        raise ValueError(
+            f"X must be 2-D or 3-D, got a {arr.ndim}-D array ({shape}). {_LAYOUT_HINT} "
+            "Reshape your data: a single univariate series of length T is X.reshape(1, -1)."
+        )
+    arr = _as_numeric(arr, "X")
+    shape = arr.shape
+    if arr.ndim == 2:
+        arr = arr[:, None, :]  # (n_cases, 1, n_timepoints)
+    n_cases, n_channels, n_timepoints = arr.shape
+    if n_cases == 0:
+        raise ValueError(f"X is empty: found 0 sample(s) (cases), shape {shape}.")
+    if n_channels == 0:
+        raise ValueError(f"X has no channels: shape {shape}.")
+    if n_timepoints == 0:
+        raise ValueError(
+            f"X has no time points: 0 feature(s) (shape={shape}) while a minimum of 1 is required."
+        )
+    _check_finite(arr, "X")
+    values = np.ascontiguousarray(arr.transpose(0, 2, 1), dtype=np.float32)  # (N, T, C)
+    lengths = np.full(n_cases, n_timepoints, dtype=np.int64)
+    return SeriesCollection(values, lengths, equal_length=True, n_columns=shape[1])
+
+
+def check_labels(y, n_cases):
+    """Validate classification labels for ``n_cases`` series; return them as a 1-D array."""
+    if y is None:
+        raise ValueError(
+            "This classifier requires y to be passed, but the target y is None."
+        )
+    y = column_or_1d(y, warn=True)
+    if y.shape[0] != n_cases:
+        raise ValueError(f"X has {n_cases} cases but y has {y.shape[0]} labels; they must match.")
+    check_classification_targets(y)
+    classes = np.unique(y)
+    if classes.shape[0] < 2:
+        raise ValueError(
+            f"y holds only one class ({classes[0]!r}); a classifier needs at least 2 classes."
+        )
+    return y
+
+
+def check_window_sizes(window_sizes):
+    """Validate ``window_sizes``: a sequence of odd positive ints or ``"global"``.
+
+    Returns a tuple of widths. An empty sequence means no attention.
+    """
+    if isinstance(window_sizes, (str, numbers.Number)) or window_sizes is None:
+        raise TypeError(
+            f"window_sizes must be a tuple of odd window widths such as (3, 7, 15), "
+            f"got {window_sizes!r}."
+        )
+    widths = []
+    for w in window_sizes:
+        if isinstance(w, str) and w == GLOBAL_WINDOW:
+            widths.append(GLOBAL_WINDOW)
+            continue
+        if isinstance(w, (bool, np.bool_)) or not isinstance(w, numbers.Integral):
+            raise ValueError(
+                f"window_sizes must hold odd integers >= 1 or 'global', got {w!r} in "
+                f"{tuple(window_sizes)!r}."
+            )
+        if w < 1 or w % 2 == 0:
+            raise ValueError(
+                f"Window width {w!r} is invalid: widths are full odd widths >= 1 "
+                f"(the window of step t is [t - r, t + r] with r = (w - 1) / 2)."
+            )
+        widths.append(int(w))
+    return tuple(widths)
+
+
+def channel_statistics(collection):
+    """Per-channel mean and standard deviation over the real time points of all series.
+
+    A constant channel gets a standard deviation of 1 so that it is centred, not blown up.
+    """
+    mask = collection.mask()
+    real = collection.values[mask].astype(np.float64)  # (total real steps, C)
+    mean = real.mean(axis=0)
+    std = real.std(axis=0)
+    std[~(std > 1e-12)] = 1.0
+    return mean, std

@@ -1,0 +1,219 @@
+"""The torch module: BiLSTM encoder, multi-scale attention and classification head.
+
+Tensors in, tensors out: nothing here knows about numpy, scikit-learn or skorch.
+Shapes are written next to the lines that change them; ``N`` is the batch size,
+``T`` the (padded) number of time steps, ``C`` the number of channels, ``H`` the
+LSTM hidden size, ``D`` the number of directions (2 for a BiLSTM) and ``S`` the
+number of attention scales.
+
+Equation numbers refer to ``docs/method.md`` (Yang et al., 2025, arXiv 2504.15223).
+"""
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+__all__ = [
+    "GLOBAL_WINDOW",
+    "BiLSTMEncoder",
+    "MultiScaleAttention",
+    "BiLSTMMSANetwork",
+    "window_radii",
+]
+
+#: The window width that stands for "the whole series" (global softmax attention).
+GLOBAL_WINDOW = "global"
+
+#: A radius larger than any series: a window this wide covers every real step.
+_GLOBAL_RADIUS = 2**40
+
+CONTEXT_MODES = ("normalized", "sum")
+
+
+def window_radii(window_sizes):
+    """Half-widths ``r = (w - 1) / 2`` of validated window widths.
+
+    ``"global"`` becomes a radius larger than any series, which makes the local
+    softmax of eq. (3) exactly the global one.
+    """
+    return [_GLOBAL_RADIUS if w == GLOBAL_WINDOW else (int(w) - 1) // 2 for w in window_sizes]
+
+
+class BiLSTMEncoder(nn.Module):
+    """(Bi)LSTM over padded series that starts each direction at a series' real ends.
+
+    The input is packed with the true lengths, so the backward direction starts at
+    step ``lengths[i] - 1`` of series ``i`` rather than at the padding, and the
+    states at padded steps are exact zeros.
+    """
+
+    def __init__(self, n_channels, hidden_size, num_layers=1, bidirectional=True, dropout=0.0):
+        super().__init__()
+        self.lstm = nn.LSTM(
+            input_size=n_channels,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            batch_first=True,
+            # torch only applies dropout between stacked layers.
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.output_size = hidden_size * (2 if bidirectional else 1)
+
+    def forward(self, x, lengths):
+        """Encode ``x`` of shape (N, T, C) with ``lengths`` (N,) into (N, T, D*H)."""
+        total_length = x.shape[1]
+        # pack_padded_sequence wants the lengths on the CPU, as int64.
+        packed = pack_padded_sequence(
+            x, lengths.to("cpu", torch.int64), batch_first=True, enforce_sorted=False
+        )
+        out, _ = self.lstm(packed)
+        h, _ = pad_packed_sequence(out, batch_first=True, total_length=total_length)
+        return h  # (N, T, D*H), zeros at padded steps
+
+
+class MultiScaleAttention(nn.Module):
+    """Multi-scale local-softmax attention pooling, every scale at once.
+
+    Scale ``s`` scores each step with its own ``e_t = tanh(W_s h_t + b_s)`` (eq. 2)
+    and normalises ``exp(e_t)`` over the window ``[t - r_s, t + r_s]`` clipped to
+    the real steps of the series (eq. 3). The window sums of all scales come from
+    one cumulative sum over time, so there is no loop over steps or scales.
+
+    Parameters
+    ----------
+    in_features : int
+        Size ``D*H`` of the hidden states.
+    window_sizes : sequence of (odd int or "global")
+        Full window widths ``w_s``; already validated by the caller.
+    context : {"normalized", "sum"}
+        ``"sum"`` is eq. (4) as printed, ``c = sum_t alpha_t h_t``, whose scale
+        grows with the series length because local weights do not sum to one.
+        ``"normalized"`` divides the weights of each scale by their sum over the
+        series, so that each ``c^(s)`` is a convex combination of hidden states.
+    """
+
+    def __init__(self, in_features, window_sizes, context="normalized"):
+        super().__init__()
+        if context not in CONTEXT_MODES:
+            raise ValueError(f"context must be one of {CONTEXT_MODES}, got {context!r}.")
+        self.n_scales = len(window_sizes)
+        self.context = context
+        # One linear layer holds the S scorers W_s (rows of the weight) and b_s.
+        self.score = nn.Linear(in_features, self.n_scales)
+        self.register_buffer(
+            "radii", torch.tensor(window_radii(window_sizes), dtype=torch.int64), persistent=False
+        )
+        self.output_size = in_features * self.n_scales
+
+    def weights(self, h, mask):
+        """Attention weights (N, T, S) that multiply ``h_t`` in the context sum.
+
+        ``mask`` (N, T) is True at real steps; padded steps get weight zero.
+        """
+        n_steps = h.shape[1]
+        e = torch.tanh(self.score(h))  # (N, T, S), eq. (2)
+        # e lies in [-1, 1], so exp cannot overflow and needs no max-subtraction;
+        # padded steps contribute exactly nothing to any window sum.
+        p = torch.exp(e) * mask.unsqueeze(-1)  # (N, T, S)
+        # Window sums from a cumulative sum: sum_{k=lo}^{hi-1} p_k = P[hi] - P[lo].
+        # Accumulate in float64 so that long series lose no precision to cancellation.
+        cumsum = torch.cumsum(p.double(), dim=1)  # (N, T, S)
+        cumsum = nn.functional.pad(cumsum, (0, 0, 1, 0))  # (N, T+1, S), P[0] = 0
+        steps = torch.arange(n_steps, device=h.device).unsqueeze(1)  # (T, 1)
+        lo = (steps - self.radii).clamp(min=0)  # (T, S)
+        hi = (steps + self.radii + 1).clamp(max=n_steps)  # (T, S)
+        index_hi = hi.unsqueeze(0).expand(h.shape[0], -1, -1)  # (N, T, S)
+        index_lo = lo.unsqueeze(0).expand(h.shape[0], -1, -1)  # (N, T, S)
+        window_sum = cumsum.gather(1, index_hi) - cumsum.gather(1, index_lo)  # (N, T, S)
+        # A real step always lies in its own window, so its window sum is >= e^-1;
+        # the clamp only keeps padded steps (0 / 0) finite.
+        alpha = p / window_sum.clamp(min=1e-30).to(p.dtype)  # (N, T, S), eq. (3)
+        if self.context == "normalized":
+            alpha = alpha / alpha.sum(dim=1, keepdim=True).clamp(min=1e-30)  # (N, T, S)
+        return alpha
+
+    def forward(self, h, mask):
+        """Context vector (N, S*D*H) of hidden states ``h`` (N, T, D*H)."""
+        alpha = self.weights(h, mask)  # (N, T, S)
+        context = torch.einsum("nts,ntf->nsf", alpha, h)  # (N, S, D*H), eq. (4)
+        return context.flatten(1)  # (N, S*D*H), eq. (5): c = [c^(1); ...; c^(S)]
+
+
+class BiLSTMMSANetwork(nn.Module):
+    """BiLSTM + multi-scale attention classifier (logits out).
+
+    With ``window_sizes=()`` there is no attention and the context is the mean of
+    the hidden states over the real steps (the "no attention" ablation).
+
+    Parameters
+    ----------
+    n_channels : int
+        Channels ``d`` of the input series.
+    n_outputs : int
+        Classes (or regression targets) of the head.
+    hidden_size : int
+        LSTM hidden size ``H`` per direction.
+    num_layers : int
+        Stacked LSTM layers.
+    bidirectional : bool
+        BiLSTM (the paper) or a forward-only LSTM (ablation).
+    window_sizes : sequence of (odd int or "global")
+        Validated attention window widths, one per scale.
+    dropout : float
+        Dropout between LSTM layers and before the head.
+    context : {"normalized", "sum"}
+        See :class:`MultiScaleAttention`.
+    """
+
+    def __init__(
+        self,
+        n_channels,
+        n_outputs,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=True,
+        window_sizes=(3, 7, 15),
+        dropout=0.0,
+        context="normalized",
+    ):
+        super().__init__()
+        self.encoder = BiLSTMEncoder(n_channels, hidden_size, num_layers, bidirectional, dropout)
+        features = self.encoder.output_size
+        if len(window_sizes) > 0:
+            self.attention = MultiScaleAttention(features, window_sizes, context)
+            features = self.attention.output_size
+        else:
+            self.attention = None
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(features, n_outputs)
+
+    @staticmethod
+    def _mask(x, lengths):
+        steps = torch.arange(x.shape[1], device=x.device)  # (T,)
+        return steps.unsqueeze(0) < lengths.to(x.device).unsqueeze(1)  # (N, T)
+
+    @staticmethod
+    def _trim(x, lengths):
+        # A batch drawn from a long-padded dataset needs only its own longest length.
+        return x[:, : int(lengths.max())]
+
+    def attention_weights(self, x, lengths):
+        """Weights (N, S, T) that each scale gives to each step (zero at padding)."""
+        mask = self._mask(x, lengths)  # (N, T)
+        h = self.encoder(x, lengths)  # (N, T, D*H)
+        if self.attention is None:
+            return h.new_zeros(x.shape[0], 0, x.shape[1])
+        return self.attention.weights(h, mask).transpose(1, 2)  # (N, S, T)
+
+    def forward(self, x, lengths):
+        """Logits (N, n_outputs) of series ``x`` (N, T, C) with true ``lengths`` (N,)."""
+        x = self._trim(x, lengths)  # (N, T', C)
+        mask = self._mask(x, lengths)  # (N, T')
+        h = self.encoder(x, lengths)  # (N, T', D*H), eq. (1)
+        if self.attention is None:
+            weights = mask.unsqueeze(-1).to(h.dtype)  # (N, T', 1)
+            context = (h * weights).sum(1) / weights.sum(1)  # (N, D*H)
+        else:
+            context = self.attention(h, mask)  # (N, S*D*H)
+        return self.head(self.dropout(context))  # (N, n_outputs), eq. (6) before softmax
