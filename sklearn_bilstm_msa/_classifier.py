@@ -63,10 +63,13 @@ class BiLSTMMSAClassifier(ClassifierMixin, BaseEstimator):
         window of step ``t`` is ``[t - r, t + r]`` with ``r = (w - 1) / 2``,
         clipped to the series; ``"global"`` (or any width ``>= 2T - 1``) is global
         softmax attention; ``()`` means no attention (mean of the hidden states).
-    context : {"normalized", "sum"}, default="normalized"
+    context : {"sum", "normalized"}, default="sum"
+        ``"sum"`` is the paper's equation as printed: ``c = sum_t alpha_t h_t``
+        with local-softmax weights, whose total grows with the series length.
         ``"normalized"`` rescales each scale's weights to sum to one over the
-        series, so each context is a convex combination of hidden states;
-        ``"sum"`` is the paper's equation as printed (local weights summed).
+        series, so each context is a convex combination of hidden states. The
+        default was chosen by cross-validation on training splits (see
+        ``docs/method.md``).
     dropout : float, default=0.1
         Dropout between LSTM layers and before the head.
     max_epochs : int, default=100
@@ -144,7 +147,7 @@ class BiLSTMMSAClassifier(ClassifierMixin, BaseEstimator):
         num_layers=1,
         bidirectional=True,
         window_sizes=(3, 7, 15),
-        context="normalized",
+        context="sum",
         dropout=0.1,
         max_epochs=100,
         batch_size=32,
@@ -263,8 +266,6 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         self.window_sizes_, device = self._check_params()
         data = check_collection(X)
         y = check_labels(y, data.n_cases)
-        if data.n_cases < 2:
-            raise ValueError(f"fit needs at least 2 cases; got {data.n_cases} sample (n_samples=1).")
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         self.n_channels_ = data.n_channels
@@ -351,7 +352,7 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         weights = np.concatenate(chunks, axis=0).astype(np.float64)  # (N, S, T)
         if data.equal_length:
             return weights
-        return [w[:, :length] for w, length in zip(weights, data.lengths)]
+        return [w[:, :length] for w, length in zip(weights, data.lengths, strict=True)]
 
     # ------------------------------------------------------------- persistence
 
@@ -398,7 +399,9 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         """
         payload = torch.load(path, map_location="cpu", weights_only=True)
         if not isinstance(payload, dict) or payload.get("format") != _WEIGHTS_FORMAT:
-            raise ValueError(f"{path} is not a weights file written by BiLSTMMSAClassifier.save_weights.")
+            raise ValueError(
+                f"{path} is not a weights file written by BiLSTMMSAClassifier.save_weights."
+            )
         params = dict(payload["params"])
         if device is not None:
             params["device"] = device

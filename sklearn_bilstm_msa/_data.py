@@ -186,9 +186,7 @@ def check_collection(X):
 def check_labels(y, n_cases):
     """Validate classification labels for ``n_cases`` series; return them as a 1-D array."""
     if y is None:
-        raise ValueError(
-            "This classifier requires y to be passed, but the target y is None."
-        )
+        raise ValueError("This classifier requires y to be passed, but the target y is None.")
     y = column_or_1d(y, warn=True)
     if y.shape[0] != n_cases:
         raise ValueError(f"X has {n_cases} cases but y has {y.shape[0]} labels; they must match.")

@@ -27,7 +27,7 @@ GLOBAL_WINDOW = "global"
 #: A radius larger than any series: a window this wide covers every real step.
 _GLOBAL_RADIUS = 2**40
 
-CONTEXT_MODES = ("normalized", "sum")
+CONTEXT_MODES = ("sum", "normalized")
 
 
 def window_radii(window_sizes):
@@ -93,7 +93,7 @@ class MultiScaleAttention(nn.Module):
         series, so that each ``c^(s)`` is a convex combination of hidden states.
     """
 
-    def __init__(self, in_features, window_sizes, context="normalized"):
+    def __init__(self, in_features, window_sizes, context="sum"):
         super().__init__()
         if context not in CONTEXT_MODES:
             raise ValueError(f"context must be one of {CONTEXT_MODES}, got {context!r}.")
@@ -175,7 +175,7 @@ class BiLSTMMSANetwork(nn.Module):
         bidirectional=True,
         window_sizes=(3, 7, 15),
         dropout=0.0,
-        context="normalized",
+        context="sum",
     ):
         super().__init__()
         self.encoder = BiLSTMEncoder(n_channels, hidden_size, num_layers, bidirectional, dropout)

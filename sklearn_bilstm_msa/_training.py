@@ -99,9 +99,7 @@ class HoldoutSplit:
         n_valid = max(1, math.ceil(self.fraction * n))
         _, counts = np.unique(y, return_counts=True)
         n_classes = counts.shape[0]
-        stratify = (
-            y if counts.min() >= 2 and n_classes <= n_valid <= n - n_classes else None
-        )
+        stratify = y if counts.min() >= 2 and n_classes <= n_valid <= n - n_classes else None
         return train_test_split(
             np.arange(n), test_size=n_valid, stratify=stratify, random_state=self.random_state
         )

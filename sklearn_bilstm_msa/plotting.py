@@ -35,10 +35,14 @@ def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None):
     if series.ndim == 1:
         series = series[None, :]
     if series.ndim != 2:
-        raise ValueError(f"series must be 1-D or 2-D (n_channels, n_timepoints), got {series.ndim}-D.")
+        raise ValueError(
+            f"series must be 1-D or 2-D (n_channels, n_timepoints), got {series.ndim}-D."
+        )
     weights = clf.attention_weights(series[None])[0]  # (S, T)
     if weights.shape[0] == 0:
-        raise ValueError("The classifier has no attention scales (window_sizes=()); nothing to plot.")
+        raise ValueError(
+            "The classifier has no attention scales (window_sizes=()); nothing to plot."
+        )
     if ax is None:
         fig, ax = plt.subplots(
             2, 1, sharex=True, figsize=(8, 4), gridspec_kw={"height_ratios": [2, 1]}

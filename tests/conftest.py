@@ -1,0 +1,39 @@
+"""Shared fixtures: small synthetic problems and fast estimator settings."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sklearn_bilstm_msa import BiLSTMMSAClassifier
+
+#: Where the project's real UEA/UCR `.ts` files live in a development checkout.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "uea"
+
+#: Tiny settings: tests check behaviour, not accuracy.
+FAST = dict(hidden_size=8, max_epochs=3, batch_size=16, random_state=0)
+
+
+def make_bump_data(n_cases=60, n_channels=2, n_timepoints=30, seed=0):
+    """Two classes told apart by the sign of a bump at a random position."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(0.0, 0.3, size=(n_cases, n_channels, n_timepoints))
+    y = rng.integers(0, 2, size=n_cases)
+    width = min(5, n_timepoints)
+    bump = np.sin(np.linspace(0, np.pi, width)) * 2.0
+    positions = rng.integers(0, n_timepoints - width + 1, size=n_cases)
+    for i in range(n_cases):
+        X[i, :, positions[i] : positions[i] + width] += bump if y[i] else -bump
+    return X, y
+
+
+@pytest.fixture(scope="session")
+def bump_data():
+    return make_bump_data()
+
+
+@pytest.fixture(scope="session")
+def fitted(bump_data):
+    """A classifier fitted on the bump data (2 channels), shared by read-only tests."""
+    X, y = bump_data
+    return BiLSTMMSAClassifier(**FAST).fit(X, y)
