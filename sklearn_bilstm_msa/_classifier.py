@@ -14,7 +14,13 @@ from skorch.utils import to_device
 
 from ._data import channel_statistics, check_collection, check_labels, check_window_sizes
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork
-from ._training import HoldoutSplit, isolated_torch_state, make_callbacks, resolve_device
+from ._training import (
+    HoldoutSplit,
+    holdout_size,
+    isolated_torch_state,
+    make_callbacks,
+    resolve_device,
+)
 
 __all__ = ["BiLSTMMSAClassifier"]
 
@@ -280,8 +286,7 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         y_encoded = encoder.transform(y).astype(np.int64)
 
         seed = self._seed()
-        n_valid = int(np.ceil((self.validation_fraction or 0.0) * data.n_cases))
-        use_validation = 0 < n_valid < data.n_cases - 1
+        use_validation = holdout_size(self.validation_fraction, data.n_cases) > 0
         with isolated_torch_state(seed, self.n_jobs):
             self.net_ = self._build_net(len(self.classes_), device, seed, use_validation)
             self.net_.fit(data.as_net_input(), y_encoded)

@@ -15,6 +15,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, P
 
 __all__ = [
     "HoldoutSplit",
+    "holdout_size",
     "isolated_torch_state",
     "make_callbacks",
     "resolve_device",
@@ -74,6 +75,16 @@ def isolated_torch_state(seed, n_jobs):
             torch.set_num_threads(previous_threads)
 
 
+def holdout_size(fraction, n_cases):
+    """Cases held out for early stopping: ``ceil(fraction * n_cases)``, or 0 when
+    ``fraction`` is None/0 or the rest would leave fewer than two cases to train on."""
+    if not fraction:
+        return 0
+    # The small tolerance keeps 0.1 * 30 (= 3.0000000000000004 in floating point) at 3.
+    n_valid = max(1, math.ceil(fraction * n_cases - 1e-9))
+    return n_valid if n_cases - n_valid >= 2 else 0
+
+
 class HoldoutSplit:
     """skorch ``train_split``: a stratified hold-out taken from the training data only.
 
@@ -96,7 +107,9 @@ class HoldoutSplit:
         """Indices ``(train, valid)`` of the split of labels ``y``."""
         y = np.asarray(y)
         n = y.shape[0]
-        n_valid = max(1, math.ceil(self.fraction * n))
+        n_valid = holdout_size(self.fraction, n)
+        if n_valid == 0:
+            raise ValueError(f"{n} cases are too few to hold out {self.fraction:.0%} of them.")
         _, counts = np.unique(y, return_counts=True)
         n_classes = counts.shape[0]
         stratify = y if counts.min() >= 2 and n_classes <= n_valid <= n - n_classes else None

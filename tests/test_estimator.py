@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
-from sklearn_bilstm_msa._training import HoldoutSplit
+from sklearn_bilstm_msa._training import HoldoutSplit, holdout_size
 
 from .conftest import FAST, make_bump_data
 
@@ -257,13 +257,23 @@ def test_holdout_split_is_stratified_and_falls_back_on_tiny_classes():
     tiny = np.array([0] * 10 + [1])  # a class with one case cannot be stratified
     train, valid = HoldoutSplit(0.2, 0).indices(tiny)
     assert len(valid) == 3 and len(train) == 8
+    assert len(HoldoutSplit(0.1, 0).indices(np.arange(30) % 2)[1]) == 3
+
+
+@pytest.mark.parametrize(
+    "fraction, n_cases, expected",
+    [(0.1, 30, 3), (0.1, 5, 1), (0.5, 3, 0), (None, 50, 0), (0, 9, 0)],
+)
+def test_holdout_size_leaves_at_least_two_training_cases(fraction, n_cases, expected):
+    assert holdout_size(fraction, n_cases) == expected
 
 
 def test_verbose_prints_the_epoch_table(bump_data, capsys):
     X, y = bump_data
-    BiLSTMMSAClassifier(**{**FAST, "verbose": 1}).fit(X, y)
+    clf = BiLSTMMSAClassifier(**{**FAST, "verbose": 1}).fit(X, y)
     out = capsys.readouterr().out
     assert "train_loss" in out and "valid_loss" in out
+    assert "progress_bar" in dict(clf.net_.callbacks)
 
 
 def test_pickle_and_joblib_round_trip(fitted, bump_data, tmp_path):
