@@ -5,7 +5,7 @@ import numpy as np
 __all__ = ["plot_attention"]
 
 
-def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None):
+def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None, relative=True):
     """Plot one series with the attention weights of each scale as a heat map beneath it.
 
     Parameters
@@ -20,6 +20,10 @@ def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None):
         Channel to draw; ``None`` draws all of them.
     scale_labels : sequence of str, optional
         Row labels of the heat map; defaults to ``"w=<width>"``.
+    relative : bool, default=True
+        Divide each scale's weights by their sum over the series, so that rows
+        of scales with different widths share one colour scale (with
+        ``context="sum"`` a narrow window gives every step a larger weight).
 
     Returns
     -------
@@ -54,9 +58,13 @@ def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None):
     top.set_ylabel("value")
     if series.shape[0] > 1 and channel is None:
         top.legend(loc="upper right", fontsize="small")
+    if relative:
+        weights = weights / weights.sum(axis=1, keepdims=True)
     image = bottom.imshow(weights, aspect="auto", interpolation="nearest", cmap="viridis")
     labels = scale_labels or [f"w={w}" for w in clf.window_sizes_]
     bottom.set_yticks(range(len(labels)), labels)
     bottom.set_xlabel("time step")
-    bottom.figure.colorbar(image, ax=bottom, label="attention weight")
+    label = "share of the scale's attention" if relative else "attention weight"
+    # One colour bar for both axes keeps their time axes aligned.
+    bottom.figure.colorbar(image, ax=[top, bottom], label=label)
     return top, bottom

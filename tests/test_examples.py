@@ -4,6 +4,7 @@ import functools
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,21 +14,42 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
 @functools.cache
 def run_example(name):
+    """Run ``examples/<name>`` once, in a fresh folder that it may write to."""
     env = {**os.environ, "EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg"}
-    return subprocess.run(
-        [sys.executable, str(EXAMPLES_DIR / name)], env=env, capture_output=True, text=True
+    tmp_dir = Path(tempfile.mkdtemp(prefix="example-"))
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES_DIR / name)],
+        env=env,
+        cwd=tmp_dir,
+        capture_output=True,
+        text=True,
     )
+    return result, tmp_dir
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES_DIR.glob("*.py")))
 def test_example_runs_in_quick_mode(name):
-    result = run_example(name)
+    result, _ = run_example(name)
     assert result.returncode == 0, result.stderr
 
 
 def test_quickstart_reports_accuracy_for_both_shipped_datasets():
-    result = run_example("quickstart.py")
+    result, _ = run_example("quickstart.py")
     rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:]}
     assert set(rows) == {"BasicMotions", "JapaneseVowels"}
     for row in rows.values():
         assert 0.0 <= float(row[3]) <= 1.0
+
+
+def test_attention_example_saves_its_figure():
+    result, folder = run_example("attention_heatmap.py")
+    assert result.returncode == 0, result.stderr
+    assert (folder / "attention_heatmap.png").stat().st_size > 0
+
+
+def test_grid_search_example_reports_every_window_setting():
+    result, _ = run_example("grid_search_window_sizes.py")
+    assert result.returncode == 0, result.stderr
+    for widths in ["(3,)", "(7,)", "(11,)", "(3, 7, 15)", "()"]:
+        assert f"\n{widths} " in result.stdout
+    assert "chosen by CV" in result.stdout
