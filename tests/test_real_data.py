@@ -1,11 +1,13 @@
 """Integration on real UEA/UCR archive files (``../shared/data/uea`` in a development
 checkout; a user's checkout has no ``../shared``, so these skip there with that reason).
 
-The test splits are only scored here, never used in fit or to pick anything.
+Only the training splits are used: accuracy is measured by cross-validation within them,
+so no test split takes part in any test.
 """
 
 import pytest
 from aeon.datasets import load_classification
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
 
@@ -16,22 +18,18 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def load(name, split):
-    return load_classification(name, split=split, extract_path=str(SHARED_DATA))
-
-
 @pytest.mark.parametrize(
     "name, n_channels, chance, floor",
     [
-        # Chinatown: univariate, 20 training cases; 0.72 of its test cases are one class.
-        ("Chinatown", 1, 0.72, 0.9),
+        # Chinatown: univariate, 20 training cases, 2 classes of 10.
+        ("Chinatown", 1, 0.5, 0.7),
         # ERing: 4 channels, 6 balanced classes, 30 training cases.
-        ("ERing", 4, 1 / 6, 0.3),
+        ("ERing", 4, 1 / 6, 0.5),
     ],
 )
 def test_learns_real_archive_data_well_above_chance(name, n_channels, chance, floor):
-    X_train, y_train = load(name, "train")
-    X_test, y_test = load(name, "test")
-    clf = BiLSTMMSAClassifier(random_state=0).fit(X_train, y_train)
-    assert clf.n_channels_ == n_channels
-    assert clf.score(X_test, y_test) > floor > chance
+    X, y = load_classification(name, split="train", extract_path=str(SHARED_DATA))
+    clf = BiLSTMMSAClassifier(random_state=0)
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    assert cross_val_score(clf, X, y, cv=cv).mean() > floor > chance
+    assert clf.fit(X, y).n_channels_ == n_channels
