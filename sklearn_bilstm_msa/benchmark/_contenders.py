@@ -1,0 +1,179 @@
+"""The contenders a benchmark can run, by name.
+
+Each contender is a factory ``make(random_state, n_jobs, quick) -> estimator`` plus
+what it can take. Names are matched case-insensitively. Ours are
+``BiLSTM-MSA`` and its ablation settings; the others are aeon's classifiers with
+their default parameters (``quick`` shrinks every contender for smoke runs, and
+its results are not comparable with published numbers).
+"""
+
+import importlib.util
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ABLATION_CONTENDERS",
+    "CONTENDERS",
+    "DEFAULT_COMPARE_CONTENDERS",
+    "Contender",
+    "ContenderError",
+    "get_contender",
+    "ours",
+]
+
+
+class ContenderError(ValueError):
+    """An unknown contender name, or one whose optional dependency is missing."""
+
+
+@dataclass(frozen=True)
+class Contender:
+    """A named, seeded estimator factory and what it can take."""
+
+    name: str
+    make: object = field(repr=False)  # (random_state, n_jobs, quick) -> estimator
+    unequal_length: bool = False
+    needs: tuple = ()  # importable modules it needs beyond the core dependencies
+    extra: str = ""  # the pip extra that installs them
+    description: str = ""
+
+    def build(self, random_state, n_jobs=1, quick=False):
+        missing = [m for m in self.needs if importlib.util.find_spec(m) is None]
+        if missing:
+            raise ContenderError(
+                f"{self.name} needs {', '.join(missing)}, which is not installed: "
+                f"pip install 'sklearn-bilstm-msa[{self.extra}]'"
+            )
+        return self.make(random_state, n_jobs, quick)
+
+
+_QUICK_OURS = {"hidden_size": 16, "max_epochs": 5, "patience": 3}
+
+
+def ours(**params):
+    """A factory for :class:`BiLSTMMSAClassifier` with ``params`` over the defaults."""
+
+    def make(random_state, n_jobs, quick):
+        from .._classifier import BiLSTMMSAClassifier
+
+        settings = {**(_QUICK_OURS if quick else {}), **params}
+        return BiLSTMMSAClassifier(random_state=random_state, n_jobs=n_jobs, **settings)
+
+    return make
+
+
+def _aeon(module, cls, quick_params=None, seeded=True, threaded=True, **params):
+    def make(random_state, n_jobs, quick):
+        estimator = getattr(importlib.import_module(module), cls)
+        kwargs = dict(params)
+        if quick:
+            kwargs.update(quick_params or {})
+        if seeded:
+            kwargs["random_state"] = random_state
+        if threaded:
+            kwargs["n_jobs"] = n_jobs
+        return estimator(**kwargs)
+
+    return make
+
+
+def _c(name, make, description, unequal_length=False, needs=(), extra=""):
+    return Contender(name, make, unequal_length, needs, extra, description)
+
+
+def _deep(name, cls):
+    make = _aeon(_DEEP, cls, {"n_epochs": 2}, threaded=False)
+    return _c(name, make, f"aeon {cls} (TensorFlow)", needs=("tensorflow",), extra="deep")
+
+
+_OURS = "BiLSTMMSAClassifier"
+_CONV = "aeon.classification.convolution_based"
+_INTERVAL = "aeon.classification.interval_based"
+_DEEP = "aeon.classification.deep_learning"
+
+_ALL = [
+    _c("BiLSTM-MSA", ours(), f"{_OURS}() defaults", unequal_length=True),
+    # Ablations (DESIGN.md section 3, the issue's list).
+    _c("BiLSTM-Mean", ours(window_sizes=()), "no attention: mean of BiLSTM states", True),
+    _c("LSTM-MSA", ours(bidirectional=False), "unidirectional LSTM + MSA", True),
+    _c("BiLSTM-MSA-Global", ours(window_sizes=("global",)), "one global softmax scale", True),
+    _c("BiLSTM-MSA-S1", ours(window_sizes=(3,)), "one scale: w = 3", True),
+    _c("BiLSTM-MSA-S2", ours(window_sizes=(3, 7)), "two scales: w = 3, 7", True),
+    _c("BiLSTM-MSA-S3", ours(window_sizes=(3, 7, 15)), "three scales: w = 3, 7, 15", True),
+    _c("BiLSTM-MSA-S4", ours(window_sizes=(3, 7, 15, 31)), "four scales: w = 3 .. 31", True),
+    _c("BiLSTM-MSA-Normalized", ours(context="normalized"), "normalised context", True),
+    # aeon's classifiers that need no TensorFlow.
+    _c(
+        "MiniRocket",
+        _aeon(_CONV, "MiniRocketClassifier", {"n_kernels": 1000}),
+        "aeon MiniRocketClassifier",
+    ),
+    _c(
+        "MultiRocketHydra",
+        _aeon(_CONV, "MultiRocketHydraClassifier", {"n_kernels": 4, "n_groups": 16}),
+        "aeon MultiRocketHydraClassifier",
+    ),
+    _c("Hydra", _aeon(_CONV, "HydraClassifier", {"n_groups": 16}), "aeon HydraClassifier"),
+    _c(
+        "QUANT",
+        _aeon(_INTERVAL, "QUANTClassifier", {"interval_depth": 3}, threaded=False),
+        "aeon QUANTClassifier",
+    ),
+    _c(
+        "DrCIF",
+        _aeon(_INTERVAL, "DrCIFClassifier", {"n_estimators": 10}),
+        "aeon DrCIFClassifier",
+    ),
+    _c(
+        "1NN-DTW",
+        _aeon(
+            "aeon.classification.distance_based",
+            "KNeighborsTimeSeriesClassifier",
+            seeded=False,
+            distance="dtw",
+            n_neighbors=1,
+        ),
+        "aeon KNeighborsTimeSeriesClassifier(distance='dtw', n_neighbors=1), full window",
+        unequal_length=True,
+    ),
+    # TensorFlow learners, behind the `deep` extra.
+    _deep("InceptionTime", "InceptionTimeClassifier"),
+    _deep("ResNet", "ResNetClassifier"),
+]
+
+#: Every contender by its display name.
+CONTENDERS = {c.name: c for c in _ALL}
+
+#: What ``bilstm-msa compare`` runs when no ``--classifiers`` are given.
+DEFAULT_COMPARE_CONTENDERS = (
+    "BiLSTM-MSA",
+    "MiniRocket",
+    "MultiRocketHydra",
+    "QUANT",
+    "DrCIF",
+    "Hydra",
+    "1NN-DTW",
+)
+
+#: What ``bilstm-msa ablation`` runs.
+ABLATION_CONTENDERS = (
+    "BiLSTM-MSA",
+    "BiLSTM-Mean",
+    "LSTM-MSA",
+    "BiLSTM-MSA-Global",
+    "BiLSTM-MSA-S1",
+    "BiLSTM-MSA-S2",
+    "BiLSTM-MSA-S3",
+    "BiLSTM-MSA-S4",
+    "BiLSTM-MSA-Normalized",
+)
+
+
+def get_contender(name):
+    """The contender called ``name`` (case-insensitive)."""
+    by_lower = {key.lower(): value for key, value in CONTENDERS.items()}
+    try:
+        return by_lower[name.lower()]
+    except KeyError:
+        raise ContenderError(
+            f"Unknown classifier {name!r}. Known: {', '.join(CONTENDERS)}."
+        ) from None

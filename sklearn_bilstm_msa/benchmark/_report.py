@@ -1,0 +1,242 @@
+"""Tables and figures from results folders, with published accuracies beside measured ones."""
+
+import csv
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from ._experiments import EXPERIMENTS, LENGTH_SUFFIX, WINDOW_SUFFIX, read_manifest
+from ._results import METRICS, atomic_write_text, read_results
+
+__all__ = ["find_experiments", "make_report", "published_accuracy", "results_table"]
+
+#: Published classifiers shipped as package data, file stem -> display name.
+PUBLISHED = {
+    "ROCKET": "ROCKET",
+    "Arsenal": "Arsenal",
+    "DrCIF": "DrCIF",
+    "HC2": "HC2",
+    "InceptionT": "InceptionTime",
+    "ResNet": "ResNet",
+    "1NN-DTW-D": "1NN-DTW-D",
+}
+
+#: A critical-difference diagram needs this many datasets with every classifier.
+MIN_CD_DATASETS = 5
+
+
+def published_accuracy():
+    """Published accuracies shipped with the package, long format.
+
+    Columns ``classifier, dataset, resample, accuracy, source``; see
+    ``sklearn_bilstm_msa/benchmark/published/README.md`` for the sources.
+    """
+    folder = resources.files("sklearn_bilstm_msa.benchmark") / "published"
+    rows = []
+    bakeoff = "Ruiz et al. 2021 multivariate bake-off (tsml-eval results)"
+    for stem, name in PUBLISHED.items():
+        with (folder / f"{stem}_accuracy.csv").open(encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)[1:]
+            for line in reader:
+                for resample, value in zip(header, line[1:], strict=True):
+                    if value.strip():
+                        rows.append((name, line[0], int(resample), float(value), bakeoff))
+    with (folder / "other.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            rows.append(
+                (
+                    row["classifier"],
+                    row["dataset"],
+                    int(row["resample"]),
+                    float(row["accuracy"]),
+                    row["source"],
+                )
+            )
+    return pd.DataFrame(rows, columns=["classifier", "dataset", "resample", "accuracy", "source"])
+
+
+def results_table(root):
+    """One row per (classifier, dataset, resample) with every metric."""
+    rows = [
+        {"classifier": r.classifier, "dataset": r.dataset, "resample": r.resample, **r.metrics()}
+        for r in read_results(root)
+    ]
+    return pd.DataFrame(rows, columns=["classifier", "dataset", "resample", *METRICS])
+
+
+def find_experiments(results_dir):
+    """``{experiment_root: manifest}`` for ``results_dir`` and its sub-folders."""
+    results_dir = Path(results_dir)
+    found = {}
+    for root in [results_dir, *sorted(p for p in results_dir.iterdir() if p.is_dir())]:
+        manifest = read_manifest(root)
+        if manifest is not None:
+            found[root] = manifest
+    return found
+
+
+def _write_table(frame, out, stem, floatfmt=".4f"):
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out / f"{stem}.csv", frame.to_csv())
+    atomic_write_text(out / f"{stem}.md", frame.to_markdown(floatfmt=floatfmt) + "\n")
+    return [out / f"{stem}.csv", out / f"{stem}.md"]
+
+
+def _pyplot(log):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("plots skipped: matplotlib is missing (pip install 'sklearn-bilstm-msa[viz]')")
+        return None
+    return plt
+
+
+def _save(fig, out, stem):
+    paths = [out / f"{stem}.png", out / f"{stem}.svg"]
+    for path in paths:
+        fig.savefig(path, bbox_inches="tight", dpi=150)
+    return paths
+
+
+def _published_beside(long, published):
+    """Published accuracy per dataset, averaged over the resamples measured there."""
+    measured = long.groupby("dataset")["resample"].unique()
+    columns = {}
+    for name, group in published.groupby("classifier"):
+        values = {}
+        for dataset, resamples in measured.items():
+            rows = group[(group["dataset"] == dataset) & group["resample"].isin(resamples)]
+            if len(rows) == len(resamples):
+                values[dataset] = rows["accuracy"].mean()
+        if values:
+            columns[f"{name} (published)"] = pd.Series(values)
+    return pd.DataFrame(columns)
+
+
+def _comparison(long, out, log, plt):
+    written = []
+    summary = long.groupby(["classifier", "dataset"])[list(METRICS)].agg(["mean", "std"])
+    summary.columns = [f"{metric}_{stat}" for metric, stat in summary.columns]
+    summary.insert(0, "resamples", long.groupby(["classifier", "dataset"]).size())
+    written += _write_table(summary, out, "summary")
+    accuracy = long.pivot_table(index="dataset", columns="classifier", values="accuracy")
+    published = _published_beside(long, published_accuracy())
+    table = accuracy.join(published, how="left") if not published.empty else accuracy
+    table.loc["Mean"] = table.mean(numeric_only=True)
+    table.insert(0, "resamples", long.groupby("dataset")["resample"].nunique())
+    written += _write_table(table, out, "accuracy")
+    fit = long.pivot_table(index="dataset", columns="classifier", values="fit_seconds")
+    written += _write_table(fit, out, "fit_seconds", floatfmt=".2f")
+    complete = accuracy.dropna()
+    if accuracy.shape[1] >= 2 and len(complete) >= MIN_CD_DATASETS and plt is not None:
+        from aeon.visualisation import plot_critical_difference
+
+        fig, _ = plot_critical_difference(complete.to_numpy(), list(complete.columns))
+        written += _save(fig, out, "critical_difference")
+        plt.close(fig)
+    else:
+        log(
+            f"critical-difference diagram skipped: it needs >= 2 classifiers and "
+            f">= {MIN_CD_DATASETS} datasets where every classifier has results "
+            f"(have {accuracy.shape[1]} and {len(complete)})"
+        )
+    return written
+
+
+def _ablation_plot(long, out, plt):
+    accuracy = long.pivot_table(index="classifier", columns="dataset", values="accuracy")
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(accuracy) + 1.5))
+    accuracy.plot.barh(ax=ax)
+    ax.set_xlabel("test accuracy (mean over resamples)")
+    ax.set_ylabel("")
+    ax.set_xlim(0, 1)
+    paths = _save(fig, out, "ablation")
+    plt.close(fig)
+    return paths
+
+
+def _length(long, out, plt):
+    parts = long["dataset"].str.extract(LENGTH_SUFFIX)
+    long = long.assign(dataset=parts["dataset"], length=parts["length"].astype(int))
+    table = long.pivot_table(index="length", columns=["dataset", "classifier"], values="accuracy")
+    written = _write_table(table, out, "length")
+    if plt is not None:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for (dataset, classifier), series in table.items():
+            ax.plot(series.index, series.to_numpy(), marker="o", label=f"{classifier}, {dataset}")
+        ax.set_xlabel("series length after resizing")
+        ax.set_ylabel("test accuracy")
+        ax.legend(fontsize="small")
+        written += _save(fig, out, "length")
+        plt.close(fig)
+    return written
+
+
+def _window(long, root, out, plt):
+    parts = long["classifier"].str.extract(WINDOW_SUFFIX)
+    long = long.assign(window=parts["window"].astype(int))
+    test = long.groupby(["dataset", "window"])["accuracy"].mean().rename("test_accuracy")
+    frames = []
+    for path in sorted(Path(root).glob("CV/*/cv_results.csv")):
+        cv = pd.read_csv(path).assign(dataset=path.parent.name)
+        frames.append(cv.set_index(["dataset", "window"]))
+    table = pd.concat(frames).join(test, how="outer") if frames else test.to_frame()
+    written = _write_table(table, out, "window")
+    if plt is not None:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for dataset, group in table.groupby(level="dataset"):
+            windows = group.index.get_level_values("window")
+            if "mean_cv_accuracy" in group:
+                ax.errorbar(
+                    windows,
+                    group["mean_cv_accuracy"],
+                    yerr=group["std_cv_accuracy"],
+                    marker="o",
+                    capsize=3,
+                    label=f"{dataset}: CV on train",
+                )
+            ax.plot(windows, group["test_accuracy"], marker="s", ls="--", label=f"{dataset}: test")
+        ax.set_xlabel("attention window width w (one scale)")
+        ax.set_ylabel("accuracy")
+        ax.legend(fontsize="small")
+        written += _save(fig, out, "window")
+        plt.close(fig)
+    return written
+
+
+def make_report(results_dir, out_dir, log=print):
+    """Write tables (CSV, Markdown) and figures (PNG, SVG) for every experiment found.
+
+    Returns the list of files written.
+    """
+    experiments = find_experiments(results_dir)
+    if not experiments:
+        raise FileNotFoundError(
+            f"No experiment results under {results_dir}: expected experiment.json in it or "
+            f"in one of its sub-folders ({', '.join(EXPERIMENTS)})."
+        )
+    plt = _pyplot(log)
+    written = []
+    for root, manifest in experiments.items():
+        kind = manifest["experiment"]
+        long = results_table(root)
+        if long.empty:
+            log(f"{root}: no results yet")
+            continue
+        out = Path(out_dir) / kind
+        written += _write_table(long.set_index(["classifier", "dataset", "resample"]), out, "all")
+        if kind in ("compare", "ablation"):
+            written += _comparison(long, out, log, plt)
+            if kind == "ablation" and plt is not None:
+                written += _ablation_plot(long, out, plt)
+        elif kind == "sweep-length":
+            written += _length(long, out, plt)
+        elif kind == "sweep-window":
+            written += _window(long, root, out, plt)
+        log(f"{kind}: {len(long)} results from {root} -> {out}")
+    return written

@@ -1,0 +1,278 @@
+"""Benchmark tasks: one (classifier, dataset, resample) each, run through joblib or Dask.
+
+The driver (the process that calls :func:`run_tasks`) loads the data, ships each
+task's arrays to a worker, and writes every result itself, atomically, the moment
+it arrives. So workers need no shared file system, a run that is killed keeps
+everything that had finished, and the next run with the same results folder skips
+it. The test split is only ever passed to ``predict_proba``.
+"""
+
+import contextlib
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import joblib
+import numpy as np
+from sklearn.preprocessing import LabelEncoder
+
+from .. import __version__
+from ._contenders import get_contender
+from ._results import ResultsFormatError, read_result, result_path, write_result
+
+__all__ = ["RunSummary", "Task", "compute_backend", "default_threads", "run_task", "run_tasks"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Fit one contender on a training split and predict its test split.
+
+    ``label`` names the result (defaults to the contender's name); ``overrides``
+    are ``set_params`` arguments applied to the contender's estimator (the window
+    sweep uses them); ``notes`` go into the results file's parameter line.
+    """
+
+    contender: str
+    dataset: str
+    resample: int
+    X_train: object = field(repr=False)
+    y_train: np.ndarray = field(repr=False)
+    X_test: object = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+    label: str = ""
+    overrides: tuple = ()  # ((name, value), ...), hashable
+    notes: tuple = ()  # ((key, text), ...)
+
+    @property
+    def classifier(self):
+        return self.label or get_contender(self.contender).name
+
+    @property
+    def key(self):
+        return f"{self.classifier} on {self.dataset}, resample {self.resample}"
+
+
+@dataclass
+class RunSummary:
+    """What a call to :func:`run_tasks` did."""
+
+    finished: list = field(default_factory=list)  # Result objects written in this run
+    skipped: list = field(default_factory=list)  # tasks whose results were already there
+    failed: list = field(default_factory=list)  # (task, error text)
+
+    @property
+    def ok(self):
+        return not self.failed
+
+
+def _pad_to(X, length):
+    """Zero-pad at the end (aeon's Padder) or truncate each series to ``length``."""
+    from aeon.transformations.collection.unequal_length import Padder
+
+    cut = [np.asarray(x)[:, :length] for x in X]
+    return Padder(padded_length=length, fill_value=0).fit_transform(cut)
+
+
+def _prepare(contender, X_train, X_test):
+    """Make unequal-length data equal length for contenders that need it."""
+    ragged = not (isinstance(X_train, np.ndarray) and isinstance(X_test, np.ndarray))
+    if contender.unequal_length or not ragged:
+        return X_train, X_test, "none"
+    length = max(x.shape[-1] for x in X_train)
+    note = (
+        f"zero-padded at the end to {length} steps (the longest training series, aeon "
+        f"Padder(fill_value=0)); longer test series truncated to {length}"
+    )
+    return _pad_to(X_train, length), _pad_to(X_test, length), note
+
+
+@contextlib.contextmanager
+def _torch_threads(threads):
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def run_task(task, threads=1, quick=False):
+    """Fit and predict one task; return its :class:`Result` (run on a worker)."""
+    from ._results import Result
+
+    contender = get_contender(task.contender)
+    with _torch_threads(threads):
+        estimator = contender.build(random_state=task.resample, n_jobs=threads, quick=quick)
+        if task.overrides:
+            estimator.set_params(**dict(task.overrides))
+        X_train, X_test, padding = _prepare(contender, task.X_train, task.X_test)
+        encoder = LabelEncoder().fit(task.y_train)
+        start = time.perf_counter()
+        estimator.fit(X_train, task.y_train)
+        fit_ms = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        proba = np.asarray(estimator.predict_proba(X_test), dtype=np.float64)
+        predict_ms = (time.perf_counter() - start) * 1000
+    # Columns in the order of the sorted training labels, whatever the estimator keeps;
+    # rows renormalised in float64 (float32 softmax rows are off by ~1e-7).
+    order = [list(estimator.classes_).index(c) for c in encoder.classes_]
+    proba = proba[:, order] / proba.sum(axis=1, keepdims=True)
+    params = {
+        "classifier": task.classifier,
+        "contender": contender.description,
+        "estimator": type(estimator).__name__,
+        "params": {k: v for k, v in estimator.get_params(deep=False).items()},
+        "padding": padding,
+        "threads": threads,
+        "quick": quick,
+        "random_state": task.resample,
+        "package": f"sklearn-bilstm-msa {__version__}",
+        **dict(task.notes),
+    }
+    return Result(
+        dataset=task.dataset,
+        classifier=task.classifier,
+        resample=task.resample,
+        y_true=encoder.transform(task.y_test),
+        y_pred=np.argmax(proba, axis=1),
+        proba=proba,
+        fit_ms=round(fit_ms),
+        predict_ms=round(predict_ms),
+        params=params,
+        description=f"PREDICTIONS,sklearn-bilstm-msa {__version__}",
+    )
+
+
+def _run_caught(task, threads, quick):
+    try:
+        return task, run_task(task, threads, quick), None
+    except Exception as exc:  # reported by the driver; the other tasks go on
+        detail = traceback.format_exc(limit=-3)
+        return task, None, f"{type(exc).__name__}: {exc}\n{detail}"
+
+
+def is_finished(root, task):
+    """True when a readable result for ``task`` is already in ``root``."""
+    path = result_path(root, task.classifier, task.dataset, task.resample)
+    if not path.exists():
+        return False
+    try:
+        read_result(path)
+    except ResultsFormatError:
+        return False  # unreadable (edited by hand?): run it again
+    return True
+
+
+def default_threads(n_jobs):
+    """Torch/numba threads per task so that ``n_jobs`` tasks fill the cores once."""
+    cores = os.cpu_count() or 1
+    workers = cores if n_jobs in (None, -1) else max(1, n_jobs)
+    return max(1, cores // workers)
+
+
+def run_tasks(
+    tasks,
+    results_root,
+    n_jobs=1,
+    dask_address=None,
+    threads=None,
+    quick=False,
+    progress=True,
+    log=None,
+):
+    """Run every task whose result is not in ``results_root`` yet.
+
+    Parameters
+    ----------
+    tasks : list of Task
+    results_root : path-like
+        The tsml results folder.
+    n_jobs : int, default=1
+        Tasks run at once (joblib; ``-1`` all cores). Ignored with ``dask_address``.
+    dask_address : str, optional
+        Scheduler address of a running Dask cluster (``tcp://host:8786``), or a
+        ``dask.distributed.Client`` / ``LocalCluster``; tasks then run on its workers.
+    threads : int, optional
+        Torch/numba threads per task. Default: cores // n_jobs locally, 1 on Dask.
+    quick : bool, default=False
+        Tiny settings for smoke runs.
+    progress : bool, default=True
+        Show a progress bar over tasks.
+    log : callable, optional
+        Receives one line per finished or failed task and a line on skipped ones;
+        default ``tqdm.write`` (prints above the progress bar).
+
+    Returns
+    -------
+    RunSummary
+    """
+    from tqdm.auto import tqdm
+
+    log = log or tqdm.write
+    summary = RunSummary()
+    pending = []
+    for task in tasks:
+        (summary.skipped if is_finished(results_root, task) else pending).append(task)
+    if summary.skipped:
+        log(f"{len(summary.skipped)} task(s) already done in {results_root}: skipped")
+    if not pending:
+        return summary
+    if threads is None:
+        threads = 1 if dask_address is not None else default_threads(n_jobs)
+
+    bar = tqdm(total=len(pending), disable=not progress, unit="task", leave=False)
+    with compute_backend(dask_address, n_jobs) as workers:
+        outcomes = joblib.Parallel(n_jobs=workers, return_as="generator_unordered")(
+            joblib.delayed(_run_caught)(task, threads, quick) for task in pending
+        )
+        try:
+            for task, result, error in outcomes:
+                done = len(summary.finished) + len(summary.failed) + 1
+                if error is None:
+                    write_result(results_root, result)
+                    summary.finished.append(result)
+                    m = result.metrics()
+                    line = (
+                        f"[{done}/{len(pending)}] {task.key}: accuracy {m['accuracy']:.4f}, "
+                        f"fit {m['fit_seconds']:.1f}s, predict {m['predict_seconds']:.2f}s"
+                    )
+                else:
+                    summary.failed.append((task, error))
+                    line = f"[{done}/{len(pending)}] FAILED {task.key}: {error.splitlines()[0]}"
+                bar.update()
+                log(line)
+        finally:
+            bar.close()
+    return summary
+
+
+@contextlib.contextmanager
+def compute_backend(dask_address, n_jobs):
+    """joblib's backend for the run: local processes, or a Dask cluster.
+
+    Yields the ``n_jobs`` to give ``joblib.Parallel`` (and scikit-learn) inside.
+    """
+    if dask_address is None:
+        yield n_jobs
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise ImportError(
+            "--dask needs dask.distributed: pip install 'sklearn-bilstm-msa[dask]'"
+        ) from exc
+    if isinstance(dask_address, Client):
+        client, own = dask_address, False
+    elif hasattr(dask_address, "scheduler_address"):
+        client, own = Client(dask_address.scheduler_address), True
+    else:
+        client, own = Client(dask_address), True
+    try:
+        with joblib.parallel_config(backend="dask"):
+            yield -1
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,294 @@
+"""``bilstm-msa``: the benchmarking harness on the command line.
+
+Every experiment writes tsml results files under ``<results-dir>/<experiment>/``;
+running the same command again skips what is finished. Exit status: 0 when all
+went well, 1 when a dataset could not be loaded or a task failed (finished results
+are kept), 2 for a usage error (unknown dataset or classifier name), 130 when
+interrupted.
+"""
+
+import argparse
+import sys
+
+from ._contenders import (
+    ABLATION_CONTENDERS,
+    CONTENDERS,
+    DEFAULT_COMPARE_CONTENDERS,
+    ContenderError,
+    get_contender,
+)
+from ._datasets import (
+    DatasetError,
+    UnknownDatasetError,
+    available_datasets,
+    load_dataset,
+    resolve_dataset_name,
+)
+from ._experiments import (
+    comparison_tasks,
+    experiment_root,
+    length_tasks,
+    load_datasets,
+    window_cv,
+    window_tasks,
+    write_manifest,
+)
+from ._report import make_report, results_table
+from ._tasks import compute_backend, default_threads, run_tasks
+
+__all__ = ["main"]
+
+DEFAULT_DATASETS = ("BasicMotions", "JapaneseVowels")
+DEFAULT_WINDOWS = (3, 5, 7, 9, 11)
+DEFAULT_LENGTHS = (20, 40, 60, 80, 100, 120, 140, 160, 180, 200)
+
+
+def _common(parser, results=True):
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder of <Name>/<Name>_TRAIN.ts and _TEST.ts files; aeon's shipped and "
+        "cached datasets are found without it",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="never download; missing datasets are errors"
+    )
+    if not results:
+        return
+    parser.add_argument(
+        "--results-dir",
+        metavar="DIR",
+        default="results",
+        help="results go to DIR/<experiment>/ in the tsml layout (default: results)",
+    )
+    parser.add_argument(
+        "--resamples",
+        type=int,
+        default=1,
+        metavar="N",
+        help="resamples 0..N-1; 0 is the official split, others aeon's stratified "
+        "re-splits (default: 1)",
+    )
+    parser.add_argument(
+        "--n-jobs", type=int, default=1, metavar="N", help="tasks at once (-1: all cores)"
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the tasks on the Dask cluster whose scheduler is at ADDRESS",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="torch/numba threads per task (default: cores // n-jobs locally, 1 on Dask)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny models and few epochs: a smoke test, not comparable with published numbers",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="bilstm-msa",
+        description="Benchmark BiLSTM-MSA against aeon's classifiers on UCR/UEA datasets "
+        "and reproduce the paper's experiments.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("compare", help="the comparison table: contenders x datasets x resamples")
+    p.add_argument("--datasets", nargs="+", metavar="NAME", default=list(DEFAULT_DATASETS))
+    p.add_argument(
+        "--classifiers",
+        nargs="+",
+        metavar="NAME",
+        default=list(DEFAULT_COMPARE_CONTENDERS),
+        help=f"case-insensitive; known: {', '.join(CONTENDERS)}",
+    )
+    _common(p)
+
+    p = sub.add_parser("sweep-window", help="window-size sensitivity (the paper's Figure 3)")
+    p.add_argument("--dataset", nargs="+", required=True, metavar="NAME")
+    p.add_argument("--windows", nargs="+", type=int, default=list(DEFAULT_WINDOWS))
+    p.add_argument("--cv", type=int, default=5, help="cross-validation folds on the train split")
+    _common(p)
+
+    p = sub.add_parser("sweep-length", help="sequence-length robustness (the paper's Figure 2)")
+    p.add_argument("--dataset", nargs="+", required=True, metavar="NAME")
+    p.add_argument("--lengths", nargs="+", type=int, default=list(DEFAULT_LENGTHS))
+    p.add_argument("--classifiers", nargs="+", metavar="NAME", default=["BiLSTM-MSA"])
+    _common(p)
+
+    p = sub.add_parser("ablation", help="no attention, unidirectional, global, 1-4 scales, context")
+    p.add_argument("--dataset", nargs="+", required=True, metavar="NAME")
+    p.add_argument("--classifiers", nargs="+", metavar="NAME", default=list(ABLATION_CONTENDERS))
+    _common(p)
+
+    p = sub.add_parser("report", help="tables and figures from a results folder")
+    p.add_argument("--results-dir", default="results", metavar="DIR")
+    p.add_argument("--out", default="report", metavar="DIR")
+
+    p = sub.add_parser("datasets", help="datasets that load offline, with their shapes")
+    _common(p, results=False)
+    return parser
+
+
+def _say(*parts):
+    print(*parts, flush=True)
+
+
+def _error(message):
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+def _check_names(args, datasets):
+    """Resolve every name before anything runs (usage errors exit 2)."""
+    names = [resolve_dataset_name(d, args.data_dir) for d in datasets]
+    contenders = [get_contender(c).name for c in getattr(args, "classifiers", [])]
+    for name in contenders:
+        get_contender(name).build(random_state=0)  # a missing optional dependency fails here
+    return names, contenders
+
+
+def _positive(args, *names):
+    for name in names:
+        values = getattr(args, name)
+        values = values if isinstance(values, list) else [values]
+        if any(v < 1 for v in values):
+            raise ValueError(f"--{name.replace('_', '-')} must be positive, got {values}")
+
+
+def _run(args, experiment, tasks, lists, load_errors):
+    root = experiment_root(args.results_dir, experiment)
+    write_manifest(root, experiment, **lists)
+    _say(f"{experiment}: {len(tasks)} task(s); results in {root}")
+    summary = run_tasks(
+        tasks,
+        root,
+        n_jobs=args.n_jobs,
+        dask_address=args.dask,
+        threads=args.threads,
+        quick=args.quick,
+        progress=not args.no_progress,
+    )
+    table = results_table(root)
+    keys = {(t.classifier, t.dataset, t.resample) for t in tasks}
+    rows = zip(table["classifier"], table["dataset"], table["resample"], strict=True)
+    mine = table[[k in keys for k in rows]]
+    if not mine.empty:
+        accuracy = mine.pivot_table(index="dataset", columns="classifier", values="accuracy")
+        _say("\nTest accuracy (mean over resamples):\n" + accuracy.to_markdown(floatfmt=".4f"))
+    for task, error in summary.failed:
+        _error(f"{task.key} failed: {error}")
+    _say(
+        f"\n{len(summary.finished)} finished, {len(summary.skipped)} already done, "
+        f"{len(summary.failed)} failed, {len(load_errors)} dataset(s) not loaded."
+    )
+    return 0 if summary.ok and not load_errors else 1
+
+
+def _resamples(args):
+    return range(args.resamples)
+
+
+def _table_experiment(args, experiment, dataset_names):
+    names, contenders = _check_names(args, dataset_names)
+    datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
+    tasks = comparison_tasks(datasets, contenders, _resamples(args))
+    lists = {"datasets": names, "classifiers": contenders}
+    return _run(args, experiment, tasks, lists, errors)
+
+
+def cmd_compare(args):
+    return _table_experiment(args, "compare", args.datasets)
+
+
+def cmd_ablation(args):
+    return _table_experiment(args, "ablation", args.dataset)
+
+
+def cmd_sweep_length(args):
+    _positive(args, "lengths")
+    names, contenders = _check_names(args, args.dataset)
+    datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
+    tasks = [
+        t for d in datasets for t in length_tasks(d, args.lengths, contenders, _resamples(args))
+    ]
+    lists = {"datasets": names, "classifiers": contenders, "lengths": args.lengths}
+    return _run(args, "sweep-length", tasks, lists, errors)
+
+
+def cmd_sweep_window(args):
+    _positive(args, "windows")
+    names, _ = _check_names(args, args.dataset)
+    datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
+    root = experiment_root(args.results_dir, "sweep-window")
+    write_manifest(root, "sweep-window", datasets=names, windows=args.windows)
+    threads = args.threads or (1 if args.dask else default_threads(args.n_jobs))
+    with compute_backend(args.dask, args.n_jobs) as n_jobs:
+        for dataset in datasets:
+            table = window_cv(
+                dataset, args.windows, root, args.cv, n_jobs, threads, args.quick, log=_say
+            )
+            _say(table.to_markdown(index=False, floatfmt=".4f"))
+    tasks = [t for d in datasets for t in window_tasks(d, args.windows, _resamples(args))]
+    return _run(args, "sweep-window", tasks, {}, errors)
+
+
+def cmd_report(args):
+    written = make_report(args.results_dir, args.out, log=_say)
+    _say(f"{len(written)} file(s) written under {args.out}")
+    return 0
+
+
+def cmd_datasets(args):
+    import pandas as pd
+
+    rows, status = [], 0
+    for name in available_datasets(args.data_dir):
+        try:
+            rows.append(load_dataset(name, args.data_dir, offline=True).describe())
+        except DatasetError as exc:
+            _error(str(exc))
+            status = 1
+    if rows:
+        _say(pd.DataFrame(rows).to_markdown(index=False))
+    else:
+        _say("No classification datasets found offline.")
+    return status
+
+
+COMMANDS = {
+    "compare": cmd_compare,
+    "ablation": cmd_ablation,
+    "sweep-length": cmd_sweep_length,
+    "sweep-window": cmd_sweep_window,
+    "report": cmd_report,
+    "datasets": cmd_datasets,
+}
+
+
+def main(argv=None):
+    """Entry point of the ``bilstm-msa`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (ContenderError, UnknownDatasetError) as exc:
+        _error(str(exc))
+        return 2
+    except (DatasetError, ValueError, FileNotFoundError) as exc:
+        _error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _error(
+            "interrupted; every finished result is kept. Run the same command again to "
+            "resume where it stopped."
+        )
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
