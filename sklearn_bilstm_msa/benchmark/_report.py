@@ -9,7 +9,13 @@ import pandas as pd
 from ._experiments import EXPERIMENTS, LENGTH_SUFFIX, WINDOW_SUFFIX, read_manifest
 from ._results import METRICS, atomic_write_text, read_results
 
-__all__ = ["find_experiments", "make_report", "published_accuracy", "results_table"]
+__all__ = [
+    "find_experiments",
+    "make_report",
+    "ours_first",
+    "published_accuracy",
+    "results_table",
+]
 
 #: Published classifiers shipped as package data, file stem -> display name.
 PUBLISHED = {
@@ -55,6 +61,11 @@ def published_accuracy():
                 )
             )
     return pd.DataFrame(rows, columns=["classifier", "dataset", "resample", "accuracy", "source"])
+
+
+def ours_first(names):
+    """Classifier names with ours (BiLSTM/LSTM variants) first, then the rest, each sorted."""
+    return sorted(names, key=lambda name: (not name.startswith(("BiLSTM", "LSTM")), name))
 
 
 def results_table(root):
@@ -125,12 +136,14 @@ def _comparison(long, out, log, plt):
     summary.insert(0, "resamples", long.groupby(["classifier", "dataset"]).size())
     written += _write_table(summary, out, "summary")
     accuracy = long.pivot_table(index="dataset", columns="classifier", values="accuracy")
+    accuracy = accuracy[ours_first(accuracy.columns)]
     published = _published_beside(long, published_accuracy())
     table = accuracy.join(published, how="left") if not published.empty else accuracy
     table.loc["Mean"] = table.mean(numeric_only=True)
     table.insert(0, "resamples", long.groupby("dataset")["resample"].nunique())
     written += _write_table(table, out, "accuracy")
     fit = long.pivot_table(index="dataset", columns="classifier", values="fit_seconds")
+    fit = fit[ours_first(fit.columns)]
     written += _write_table(fit, out, "fit_seconds", floatfmt=".2f")
     complete = accuracy.dropna()
     if accuracy.shape[1] >= 2 and len(complete) >= MIN_CD_DATASETS and plt is not None:

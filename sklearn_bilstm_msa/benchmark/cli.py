@@ -33,7 +33,7 @@ from ._experiments import (
     window_tasks,
     write_manifest,
 )
-from ._report import make_report, results_table
+from ._report import make_report, ours_first, results_table
 from ._tasks import compute_backend, default_threads, run_tasks
 
 __all__ = ["main"]
@@ -180,6 +180,7 @@ def _run(args, experiment, tasks, lists, load_errors):
     mine = table[[k in keys for k in rows]]
     if not mine.empty:
         accuracy = mine.pivot_table(index="dataset", columns="classifier", values="accuracy")
+        accuracy = accuracy[ours_first(accuracy.columns)]
         _say("\nTest accuracy (mean over resamples):\n" + accuracy.to_markdown(floatfmt=".4f"))
     for task, error in summary.failed:
         _error(f"{task.key} failed: {error}")
