@@ -29,7 +29,8 @@ from sklearn_bilstm_msa.benchmark.cli import DEFAULT_DATASETS, build_parser, mai
 
 from .conftest import make_bump_data
 
-QUICK = ["--quick", "--no-progress", "--threads", "1"]
+# One process: the tests that patch contenders or run_task need them in this process.
+QUICK = ["--quick", "--no-progress", "--threads", "1", "--n-jobs", "1"]
 
 
 def _save(root, name, X, y, split):
@@ -182,6 +183,7 @@ def test_compare_defaults_are_the_offline_main_job():
     assert args.datasets == list(DEFAULT_DATASETS) == ["BasicMotions", "JapaneseVowels"]
     assert args.classifiers == list(DEFAULT_COMPARE_CONTENDERS)
     assert args.resamples == 1 and args.results_dir == "results"
+    assert args.n_jobs == -1 and args.threads is None  # one task per core, one thread each
     for name in DEFAULT_COMPARE_CONTENDERS:  # all buildable without optional extras
         CONTENDERS[name].build(random_state=0)
 
@@ -189,7 +191,7 @@ def test_compare_defaults_are_the_offline_main_job():
 def test_compare_end_to_end(data_dir, tmp_path, capsys):
     args = ["compare", "--datasets", "TinyEq", "tinyuneq", "--classifiers", "bilstm-msa", "Hydra"]
     args += ["--data-dir", str(data_dir), "--results-dir", str(tmp_path), *QUICK]
-    status, out, err = _cli(args, capsys)
+    status, out, err = _cli([*args, "--n-jobs", "2"], capsys)  # two local worker processes
     assert status == 0, err
     assert "[4/4]" in out and "4 finished, 0 already done, 0 failed" in out
     root = tmp_path / "compare"

@@ -53,3 +53,21 @@ def test_grid_search_example_reports_every_window_setting():
     for widths in ["(3,)", "(7,)", "(11,)", "(3, 7, 15)", "()"]:
         assert f"\n{widths} " in result.stdout
     assert "chosen by CV" in result.stdout
+
+
+def test_benchmark_example_writes_results_and_report_and_resumes():
+    result, folder = run_example("benchmark_report.py")
+    assert result.returncode == 0, result.stderr
+    assert "9 run, 0 found on disk" in result.stdout
+    files = list((folder / "results" / "compare").glob("*/Predictions/BasicMotions/*.csv"))
+    assert len(files) == 9
+    assert (folder / "report" / "compare" / "accuracy.md").exists()
+    again = subprocess.run(
+        [sys.executable, str(EXAMPLES_DIR / "benchmark_report.py")],
+        env={**os.environ, "EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg"},
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "0 run, 9 found on disk" in again.stdout

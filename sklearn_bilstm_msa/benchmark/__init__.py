@@ -6,6 +6,7 @@ pieces are importable for scripts and notebooks:
 - :func:`load_dataset`, :func:`resample`, :func:`available_datasets`: data through
   aeon's loaders (a local folder of ``.ts`` files, aeon's shipped data, or a download);
 - :data:`CONTENDERS`, :func:`get_contender`: the classifiers by name;
+- :func:`comparison_tasks`, :func:`write_manifest`: an experiment's tasks and folder;
 - :class:`Task`, :func:`run_tasks`: fit/predict tasks through joblib or Dask, each
   result written atomically in the tsml format (:func:`write_result`,
   :func:`read_result`, :func:`read_results`);
@@ -28,6 +29,7 @@ from ._datasets import (
     load_dataset,
     resample,
 )
+from ._experiments import comparison_tasks, write_manifest
 from ._report import make_report, published_accuracy, results_table
 from ._results import METRICS, Result, ResultsFormatError, read_result, read_results, write_result
 from ._tasks import RunSummary, Task, run_task, run_tasks
@@ -47,6 +49,7 @@ __all__ = [
     "Task",
     "UnknownDatasetError",
     "available_datasets",
+    "comparison_tasks",
     "get_contender",
     "load_dataset",
     "make_report",
@@ -57,5 +60,6 @@ __all__ = [
     "results_table",
     "run_task",
     "run_tasks",
+    "write_manifest",
     "write_result",
 ]

@@ -70,7 +70,11 @@ def _common(parser, results=True):
         "re-splits (default: 1)",
     )
     parser.add_argument(
-        "--n-jobs", type=int, default=1, metavar="N", help="tasks at once (-1: all cores)"
+        "--n-jobs",
+        type=int,
+        default=-1,
+        metavar="N",
+        help="tasks at once in local processes (default -1: one per core)",
     )
     parser.add_argument(
         "--dask",
