@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES_DIR = REPO_ROOT / "examples"
 
 
 @functools.cache
 def run_example(name):
-    """Run ``examples/<name>`` once, in a fresh folder that it may write to."""
-    env = {**os.environ, "EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg"}
+    """Run ``examples/<name>`` once, in a fresh folder that it may write to, importing
+    the package from this checkout (not whichever copy is installed)."""
+    python_path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg", "PYTHONPATH": python_path}
     tmp_dir = Path(tempfile.mkdtemp(prefix="example-"))
     result = subprocess.run(
         [sys.executable, str(EXAMPLES_DIR / name)],
@@ -53,3 +56,4 @@ def test_grid_search_example_reports_every_window_setting():
     for widths in ["(3,)", "(7,)", "(11,)", "(3, 7, 15)", "()"]:
         assert f"\n{widths} " in result.stdout
     assert "chosen by CV" in result.stdout
+
