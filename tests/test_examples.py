@@ -57,3 +57,23 @@ def test_grid_search_example_reports_every_window_setting():
         assert f"\n{widths} " in result.stdout
     assert "chosen by CV" in result.stdout
 
+
+def test_regressor_example_compares_with_the_mean_predictor():
+    result, _ = run_example("regressor_covid.py")
+    assert result.returncode == 0, result.stderr
+    rmse = {
+        line[:20].strip(): float(line.split()[-1])
+        for line in result.stdout.splitlines()
+        if line.startswith(("mean predictor", "BiLSTMMSARegressor"))
+    }
+    assert set(rmse) == {"mean predictor", "BiLSTMMSARegressor"}
+    assert all(0.0 < value < 1.0 for value in rmse.values())
+    assert "relative improvement over the mean" in result.stdout
+
+
+def test_aeon_pipeline_example_runs_on_unequal_length_series():
+    result, _ = run_example("aeon_pipeline.py")
+    assert result.returncode == 0, result.stderr
+    assert "pipeline takes unequal length: True" in result.stdout
+    accuracy = float(result.stdout.split("test accuracy:")[1].split()[0])
+    assert 0.0 <= accuracy <= 1.0
