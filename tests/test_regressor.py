@@ -70,12 +70,14 @@ def test_learns_a_series_statistic_and_target_scale_does_not_matter(level_data):
 def test_beats_the_mean_predictor_on_covid3month_test_split():
     """aeon's shipped regression problem. ``context="normalized"`` was chosen by
     cross-validation on the training split (docs/method.md); the test split is scored
-    once here and takes no part in fit."""
+    once here and takes no part in fit. On the CPU the fit is bit-for-bit repeatable,
+    so this is the margin that docs/method.md reports."""
     from aeon.datasets import load_covid_3month
 
     X_train, y_train = load_covid_3month(split="train")
     X_test, y_test = load_covid_3month(split="test")
-    reg = BiLSTMMSARegressor(context="normalized", random_state=0).fit(X_train, y_train)
+    reg = BiLSTMMSARegressor(context="normalized", device="cpu", random_state=0)
+    reg.fit(X_train, y_train)
     mean_rmse = root_mean_squared_error(
         y_test, DummyRegressor(strategy="mean").fit(X_train[:, 0], y_train).predict(X_test[:, 0])
     )
