@@ -230,6 +230,9 @@ def test_weights_files_load_only_as_the_class_that_wrote_them(fitted, tmp_path):
         BiLSTMMSAClassifier.load_weights(tmp_path / "regressor.pt")
     X, y = np.random.default_rng(0).normal(size=(20, 2, 8)), np.arange(20) % 2
     BiLSTMMSAClassifier(**FAST).fit(X, y).save_weights(tmp_path / "classifier.pt")
+    # The classifier's format tag predates the regressor: its files stay loadable by 0.1.0.
+    classifier_payload = torch.load(tmp_path / "classifier.pt", weights_only=True)
+    assert classifier_payload["format"] == "sklearn-bilstm-msa/weights/1"
     with pytest.raises(ValueError, match="holds a BiLSTMMSAClassifier, not a BiLSTMMSARegressor"):
         BiLSTMMSARegressor.load_weights(tmp_path / "classifier.pt")
     torch.save({"weights": torch.zeros(2)}, tmp_path / "other.pt")
