@@ -1,17 +1,21 @@
 """BiLSTM with multi-scale attention (Yang et al., 2025) as a scikit-learn estimator.
 
-Public API: :class:`BiLSTMMSAClassifier`, the torch module :class:`BiLSTMMSANetwork`
-and its parts, and :func:`plot_attention` (needs the ``viz`` extra).
+Public API: :class:`BiLSTMMSAClassifier` and :class:`BiLSTMMSARegressor` (one network
+and training set-up, two heads), the torch module :class:`BiLSTMMSANetwork` and its
+parts, and :func:`plot_attention` (needs the ``viz`` extra). aeon users import the aeon
+estimators from :mod:`sklearn_bilstm_msa.aeon`.
 """
 
 from ._classifier import BiLSTMMSAClassifier
 from ._network import BiLSTMEncoder, BiLSTMMSANetwork, MultiScaleAttention
+from ._regressor import BiLSTMMSARegressor
 from .plotting import plot_attention
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BiLSTMMSAClassifier",
+    "BiLSTMMSARegressor",
     "BiLSTMEncoder",
     "BiLSTMMSANetwork",
     "MultiScaleAttention",

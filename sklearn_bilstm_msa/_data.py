@@ -23,8 +23,10 @@ __all__ = [
     "SeriesCollection",
     "check_collection",
     "check_labels",
+    "check_targets",
     "check_window_sizes",
     "channel_statistics",
+    "target_statistics",
 ]
 
 _LAYOUT_HINT = (
@@ -81,12 +83,10 @@ class SeriesCollection:
         return {"x": self.values, "lengths": self.lengths}
 
 
-def _as_numeric(array, what):
+def _as_numeric(array, what, values="time series values"):
     """``array`` as float64, or a TypeError that says what is not a number."""
     if array.dtype.kind in "USa":
-        raise TypeError(
-            f"{what} contains strings (dtype {array.dtype}); time series values must be numbers."
-        )
+        raise TypeError(f"{what} contains strings (dtype {array.dtype}); {values} must be numbers.")
     if array.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {what} has dtype {array.dtype}.")
     try:
@@ -95,11 +95,11 @@ def _as_numeric(array, what):
         raise TypeError(f"{what} must contain numbers only: {exc}") from exc
 
 
-def _check_finite(values, what):
-    if np.isnan(values).any():
+def _check_finite(array, what, values="time series values"):
+    if np.isnan(array).any():
         raise ValueError(f"{what} contains NaN; fill or drop missing values first.")
-    if not np.isfinite(values).all():
-        raise ValueError(f"{what} contains infinity; time series values must be finite.")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} contains infinity; {values} must be finite.")
 
 
 def _from_list(X):
@@ -183,13 +183,21 @@ def check_collection(X):
     return SeriesCollection(values, lengths, equal_length=True, n_columns=shape[1])
 
 
+def _check_y_given(y, estimator):
+    if y is None:
+        raise ValueError(f"This {estimator} requires y to be passed, but the target y is None.")
+
+
+def _check_y_length(y, n_cases, what):
+    if y.shape[0] != n_cases:
+        raise ValueError(f"X has {n_cases} cases but y has {y.shape[0]} {what}; they must match.")
+
+
 def check_labels(y, n_cases):
     """Validate classification labels for ``n_cases`` series; return them as a 1-D array."""
-    if y is None:
-        raise ValueError("This classifier requires y to be passed, but the target y is None.")
+    _check_y_given(y, "classifier")
     y = column_or_1d(y, warn=True)
-    if y.shape[0] != n_cases:
-        raise ValueError(f"X has {n_cases} cases but y has {y.shape[0]} labels; they must match.")
+    _check_y_length(y, n_cases, "labels")
     check_classification_targets(y)
     classes = np.unique(y)
     if classes.shape[0] < 2:
@@ -197,6 +205,42 @@ def check_labels(y, n_cases):
             f"y holds only one class ({classes[0]!r}); a classifier needs at least 2 classes."
         )
     return y
+
+
+def check_targets(y, n_cases):
+    """Validate regression targets for ``n_cases`` series.
+
+    Returns
+    -------
+    targets : ndarray of shape (n_cases, n_targets), float64
+        ``y`` as a 2-D float array (a 1-D ``y`` is one target).
+    one_d : bool
+        Whether ``y`` was 1-D, so that predictions can be given back in its shape.
+
+    Raises
+    ------
+    TypeError
+        If ``y`` is sparse or holds strings or other non-numbers.
+    ValueError
+        If ``y`` is None, has the wrong number of dimensions or cases, or holds NaN
+        or infinite values.
+    """
+    _check_y_given(y, "regressor")
+    if sp.issparse(y):
+        raise TypeError("Sparse y is not supported; pass a dense array.")
+    targets = _as_numeric(np.asarray(y), "y", values="regression targets")
+    if targets.ndim not in (1, 2):
+        raise ValueError(
+            f"y must be 1-D (n_cases,) or 2-D (n_cases, n_targets), got shape {targets.shape}."
+        )
+    one_d = targets.ndim == 1
+    if one_d:
+        targets = targets[:, None]  # (n_cases, 1)
+    _check_y_length(targets, n_cases, "targets")
+    if targets.shape[1] == 0:
+        raise ValueError(f"y has no targets: shape {np.shape(y)}.")
+    _check_finite(targets, "y", values="regression targets")
+    return targets, one_d
 
 
 def check_window_sizes(window_sizes):
@@ -228,14 +272,21 @@ def check_window_sizes(window_sizes):
     return tuple(widths)
 
 
-def channel_statistics(collection):
-    """Per-channel mean and standard deviation over the real time points of all series.
-
-    A constant channel gets a standard deviation of 1 so that it is centred, not blown up.
-    """
-    mask = collection.mask()
-    real = collection.values[mask].astype(np.float64)  # (total real steps, C)
-    mean = real.mean(axis=0)
-    std = real.std(axis=0)
+def _column_statistics(values):
+    """Mean and standard deviation of each column; a constant column gets a standard
+    deviation of 1 so that it is centred, not blown up (and never divided by zero)."""
+    mean = values.mean(axis=0)
+    std = values.std(axis=0)
     std[~(std > 1e-12)] = 1.0
     return mean, std
+
+
+def channel_statistics(collection):
+    """Per-channel mean and standard deviation over the real time points of all series."""
+    mask = collection.mask()
+    return _column_statistics(collection.values[mask].astype(np.float64))  # (steps, C)
+
+
+def target_statistics(targets):
+    """Mean and standard deviation of each column of the (n_cases, n_targets) targets."""
+    return _column_statistics(np.asarray(targets, dtype=np.float64))

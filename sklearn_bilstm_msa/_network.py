@@ -1,4 +1,4 @@
-"""The torch module: BiLSTM encoder, multi-scale attention and classification head.
+"""The torch module: BiLSTM encoder, multi-scale attention and a linear head.
 
 Tensors in, tensors out: nothing here knows about numpy, scikit-learn or skorch.
 Shapes are written next to the lines that change them; ``N`` is the batch size,
@@ -141,7 +141,7 @@ class MultiScaleAttention(nn.Module):
 
 
 class BiLSTMMSANetwork(nn.Module):
-    """BiLSTM + multi-scale attention classifier (logits out).
+    """BiLSTM + multi-scale attention network: class logits or regression values out.
 
     With ``window_sizes=()`` there is no attention and the context is the mean of
     the hidden states over the real steps (the "no attention" ablation).

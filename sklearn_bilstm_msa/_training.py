@@ -86,10 +86,12 @@ def holdout_size(fraction, n_cases):
 
 
 class HoldoutSplit:
-    """skorch ``train_split``: a stratified hold-out taken from the training data only.
+    """skorch ``train_split``: a hold-out taken from the training data only.
 
-    Falls back to an unstratified split when a class is too small to stratify
-    (fewer than two members, or fewer hold-out cases than classes).
+    Stratified by class for classification; a stratified split falls back to an
+    unstratified one when a class is too small to stratify (fewer than two
+    members, or fewer hold-out cases than classes). Regression targets are split
+    at random (``stratify=False``).
 
     Parameters
     ----------
@@ -97,22 +99,28 @@ class HoldoutSplit:
         Share of the training cases held out for early stopping, in (0, 1).
     random_state : int
         Seed of the split.
+    stratify : bool, default=True
+        Whether ``y`` holds class labels to stratify the split by.
     """
 
-    def __init__(self, fraction, random_state):
+    def __init__(self, fraction, random_state, stratify=True):
         self.fraction = fraction
         self.random_state = random_state
+        self.stratify = stratify
 
     def indices(self, y):
-        """Indices ``(train, valid)`` of the split of labels ``y``."""
+        """Indices ``(train, valid)`` of the split of targets ``y`` (n_cases first)."""
         y = np.asarray(y)
         n = y.shape[0]
         n_valid = holdout_size(self.fraction, n)
         if n_valid == 0:
             raise ValueError(f"{n} cases are too few to hold out {self.fraction:.0%} of them.")
-        _, counts = np.unique(y, return_counts=True)
-        n_classes = counts.shape[0]
-        stratify = y if counts.min() >= 2 and n_classes <= n_valid <= n - n_classes else None
+        stratify = None
+        if self.stratify:
+            _, counts = np.unique(y, return_counts=True)
+            n_classes = counts.shape[0]
+            if counts.min() >= 2 and n_classes <= n_valid <= n - n_classes:
+                stratify = y
         return train_test_split(
             np.arange(n), test_size=n_valid, stratify=stratify, random_state=self.random_state
         )
@@ -127,7 +135,10 @@ class HoldoutSplit:
         )
 
     def __repr__(self):
-        return f"HoldoutSplit(fraction={self.fraction}, random_state={self.random_state})"
+        return (
+            f"HoldoutSplit(fraction={self.fraction}, random_state={self.random_state}, "
+            f"stratify={self.stratify})"
+        )
 
 
 def make_callbacks(*, has_validation, patience, gradient_clip, verbose):

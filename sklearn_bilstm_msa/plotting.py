@@ -10,8 +10,9 @@ def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None, rel
 
     Parameters
     ----------
-    clf : BiLSTMMSAClassifier
-        A fitted classifier with at least one attention scale.
+    clf : BiLSTMMSAClassifier or BiLSTMMSARegressor
+        A fitted estimator with at least one attention scale (for the aeon
+        estimators, pass their ``estimator_``).
     series : ndarray of shape (n_channels, n_timepoints) or (n_timepoints,)
         One series.
     ax : sequence of two matplotlib Axes, optional

@@ -9,13 +9,20 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES_DIR = REPO_ROOT / "examples"
+
+
+def _example_env():
+    python_path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg", "PYTHONPATH": python_path}
 
 
 @functools.cache
 def run_example(name):
-    """Run ``examples/<name>`` once, in a fresh folder that it may write to."""
-    env = {**os.environ, "EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg"}
+    """Run ``examples/<name>`` once, in a fresh folder that it may write to, importing
+    the package from this checkout (not whichever copy is installed)."""
+    env = _example_env()
     tmp_dir = Path(tempfile.mkdtemp(prefix="example-"))
     result = subprocess.run(
         [sys.executable, str(EXAMPLES_DIR / name)],
@@ -64,10 +71,31 @@ def test_benchmark_example_writes_results_and_report_and_resumes():
     assert (folder / "report" / "compare" / "accuracy.md").exists()
     again = subprocess.run(
         [sys.executable, str(EXAMPLES_DIR / "benchmark_report.py")],
-        env={**os.environ, "EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg"},
+        env=_example_env(),
         cwd=folder,
         capture_output=True,
         text=True,
     )
     assert again.returncode == 0, again.stderr
     assert "0 run, 9 found on disk" in again.stdout
+
+
+def test_regressor_example_compares_with_the_mean_predictor():
+    result, _ = run_example("regressor_covid.py")
+    assert result.returncode == 0, result.stderr
+    rmse = {
+        line[:20].strip(): float(line.split()[-1])
+        for line in result.stdout.splitlines()
+        if line.startswith(("mean predictor", "BiLSTMMSARegressor"))
+    }
+    assert set(rmse) == {"mean predictor", "BiLSTMMSARegressor"}
+    assert all(0.0 < value < 1.0 for value in rmse.values())
+    assert "relative improvement over the mean" in result.stdout
+
+
+def test_aeon_pipeline_example_runs_on_unequal_length_series():
+    result, _ = run_example("aeon_pipeline.py")
+    assert result.returncode == 0, result.stderr
+    assert "pipeline takes unequal length: True" in result.stdout
+    accuracy = float(result.stdout.split("test accuracy:")[1].split()[0])
+    assert 0.0 <= accuracy <= 1.0

@@ -1,0 +1,401 @@
+"""``_BaseBiLSTMMSA``: what the classifier and the regressor share.
+
+Hyper-parameters and their validation, input checking and standardisation, the
+skorch net around :class:`BiLSTMMSANetwork`, the seeded fit inside
+:func:`isolated_torch_state`, attention weights and weights-only persistence live
+here once. A subclass says what its head learns: the skorch net class and loss,
+how ``y`` becomes the net's targets, and what it adds to a weights file.
+"""
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+from skorch.dataset import unpack_data
+from skorch.utils import to_device
+
+from ._data import channel_statistics, check_collection, check_window_sizes
+from ._network import CONTEXT_MODES, BiLSTMMSANetwork
+from ._training import (
+    HoldoutSplit,
+    holdout_size,
+    isolated_torch_state,
+    make_callbacks,
+    resolve_device,
+)
+
+__all__ = ["fill_shared_doc"]
+
+_PARAMETERS_DOC = """\
+hidden_size : int, default=64
+        LSTM hidden size per direction (``H``).
+    num_layers : int, default=1
+        Stacked LSTM layers.
+    bidirectional : bool, default=True
+        BiLSTM as in the paper; ``False`` is the unidirectional ablation.
+    window_sizes : tuple of int or "global", default=(3, 7, 15)
+        Full, odd window widths of the attention scales, one scale each. The
+        window of step ``t`` is ``[t - r, t + r]`` with ``r = (w - 1) / 2``,
+        clipped to the series; ``"global"`` (or any width ``>= 2T - 1``) is global
+        softmax attention; ``()`` means no attention (mean of the hidden states).
+    context : {{"sum", "normalized"}}, default="sum"
+        ``"sum"`` is the paper's equation as printed: ``c = sum_t alpha_t h_t``
+        with local-softmax weights, whose total grows with the series length.
+        ``"normalized"`` rescales each scale's weights to sum to one over the
+        series, so each context is a convex combination of hidden states. The
+        default was chosen by cross-validation on training splits (see
+        ``docs/method.md``).
+    dropout : float, default=0.1
+        Dropout between LSTM layers and before the head.
+    max_epochs : int, default=100
+        Upper bound on training epochs.
+    batch_size : int, default=32
+        Mini-batch size for training and prediction.
+    lr : float, default=1e-3
+        AdamW learning rate.
+    weight_decay : float, default=1e-4
+        AdamW weight decay.
+    validation_fraction : float or None, default=0.1
+        Share of the training cases held out ({holdout}) for early stopping and
+        best-epoch restore. ``None`` or ``0`` trains for ``max_epochs`` without a
+        hold-out. The test data never takes part in fit.
+    patience : int, default=10
+        Epochs without improvement of the hold-out loss before stopping; the LR
+        is halved after ``patience // 2`` such epochs.
+    gradient_clip : float or None, default=1.0
+        Maximum gradient norm; ``None`` disables clipping.
+    normalize : bool, default=True
+        Standardise each channel with the mean and standard deviation of the
+        training series.
+    device : {{"auto", "cpu", "cuda"}} or "cuda:<index>", default="auto"
+        Where to train and predict; ``"auto"`` uses CUDA when available.
+    n_jobs : int or None, default={n_jobs}
+        CPU threads torch uses inside ``fit`` and ``predict`` (``None`` means 1,
+        ``-1`` all cores, as in joblib). The global thread count is restored after.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout and the hold-out split.
+        With an int, CPU fits are bit-for-bit repeatable.
+    verbose : int, default=0
+        ``>= 1`` prints skorch's epoch table and a progress bar."""
+
+_ATTRIBUTES_DOC = """\
+n_channels_ : int
+        Channels seen in ``fit``; ``predict`` requires the same.
+    n_features_in_ : int
+        ``X.shape[1]`` in ``fit``, as scikit-learn defines it: the channels of a
+        3-D array or a list, the time points of a 2-D array. Only the channel
+        count must match at predict time; series may have any length.
+    window_sizes_ : tuple
+        Validated window widths.
+    channel_mean_, channel_std_ : ndarray of shape (n_channels,)
+        Standardisation statistics (0 and 1 when ``normalize=False``).
+    net_ : skorch.{net}
+        The fitted skorch net; its module is a :class:`BiLSTMMSANetwork`.
+    history_ : skorch.History
+        Per-epoch losses and timings.
+    n_iter_ : int
+        Epochs trained."""
+
+
+def fill_shared_doc(*, holdout, net=None, n_jobs="None"):
+    """Class decorator: put the shared parameter (and attribute) descriptions into
+    the ``%(parameters)s`` (and ``%(attributes)s``) slots of the class docstring."""
+
+    def decorate(cls):
+        doc = cls.__doc__.replace(
+            "%(parameters)s", _PARAMETERS_DOC.format(holdout=holdout, n_jobs=n_jobs)
+        )
+        if net is not None:
+            doc = doc.replace("%(attributes)s", _ATTRIBUTES_DOC.format(net=net))
+        cls.__doc__ = doc
+        return cls
+
+    return decorate
+
+
+class _BaseBiLSTMMSA(BaseEstimator):
+    """Shared machinery of :class:`BiLSTMMSAClassifier` and :class:`BiLSTMMSARegressor`.
+
+    Subclasses set ``_net_class`` (a skorch net), ``_criterion`` (a torch loss),
+    ``_stratified_holdout`` and ``_weights_format``, and implement ``_check_y``
+    (validate ``y``, learn the target attributes, return the net's targets),
+    ``_n_outputs``, ``_weights_extra`` and ``_restore_extra``.
+    """
+
+    _net_class = None
+    _criterion = None
+    _stratified_holdout = True
+    _weights_format = None
+
+    def __init__(
+        self,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=True,
+        window_sizes=(3, 7, 15),
+        context="sum",
+        dropout=0.1,
+        max_epochs=100,
+        batch_size=32,
+        lr=1e-3,
+        weight_decay=1e-4,
+        validation_fraction=0.1,
+        patience=10,
+        gradient_clip=1.0,
+        normalize=True,
+        device="auto",
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.window_sizes = window_sizes
+        self.context = context
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.gradient_clip = gradient_clip
+        self.normalize = normalize
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ set-up
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = False
+        return tags
+
+    def _check_params(self):
+        def positive_int(name):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+        for name in ("hidden_size", "num_layers", "max_epochs", "batch_size", "patience"):
+            positive_int(name)
+        if self.context not in CONTEXT_MODES:
+            raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}.")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
+        if not self.lr > 0:
+            raise ValueError(f"lr must be positive, got {self.lr!r}.")
+        if not self.weight_decay >= 0:
+            raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}.")
+        fraction = self.validation_fraction
+        if fraction is not None and not 0.0 <= fraction < 1.0:
+            raise ValueError(f"validation_fraction must be in [0, 1) or None, got {fraction!r}.")
+        if self.gradient_clip is not None and not self.gradient_clip > 0:
+            raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
+        return check_window_sizes(self.window_sizes), resolve_device(self.device)
+
+    def _net_kwargs(self, n_outputs):
+        """Extra keyword arguments of the skorch net (the classifier's ``classes``)."""
+        return {}
+
+    def _build_net(self, n_outputs, device, seed, use_validation):
+        return self._net_class(
+            module=BiLSTMMSANetwork,
+            module__n_channels=self.n_channels_,
+            module__n_outputs=n_outputs,
+            module__hidden_size=self.hidden_size,
+            module__num_layers=self.num_layers,
+            module__bidirectional=self.bidirectional,
+            module__window_sizes=self.window_sizes_,
+            module__dropout=self.dropout,
+            module__context=self.context,
+            criterion=self._criterion,
+            optimizer=torch.optim.AdamW,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            train_split=(
+                HoldoutSplit(self.validation_fraction, seed, stratify=self._stratified_holdout)
+                if use_validation
+                else None
+            ),
+            callbacks=make_callbacks(
+                has_validation=use_validation,
+                patience=self.patience,
+                gradient_clip=self.gradient_clip,
+                verbose=self.verbose,
+            ),
+            device=device,
+            verbose=int(self.verbose),
+            **self._net_kwargs(n_outputs),
+        )
+
+    def _seed(self):
+        return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+    # --------------------------------------------------------------------- fit
+
+    def _fit_series(self, X, y):
+        """Fit the net on the series ``X`` and the targets ``self._check_y(y, n_cases)``."""
+        self.window_sizes_, device = self._check_params()
+        data = check_collection(X)
+        y_net = self._check_y(y, data.n_cases)
+        self.n_channels_ = data.n_channels
+        # scikit-learn's definition (X.shape[1]); only the channel count must match later.
+        self.n_features_in_ = data.n_columns
+        if self.normalize:
+            self.channel_mean_, self.channel_std_ = channel_statistics(data)
+        else:
+            self.channel_mean_ = np.zeros(data.n_channels)
+            self.channel_std_ = np.ones(data.n_channels)
+        data = data.standardized(self.channel_mean_, self.channel_std_)
+
+        seed = self._seed()
+        use_validation = holdout_size(self.validation_fraction, data.n_cases) > 0
+        with isolated_torch_state(seed, self.n_jobs):
+            self.net_ = self._build_net(self._n_outputs(), device, seed, use_validation)
+            self.net_.fit(data.as_net_input(), y_net)
+            # skorch leaves the module in train mode; predictions must not depend on that.
+            self.net_.module_.eval()
+        self.history_ = self.net_.history
+        self.n_iter_ = len(self.history_)
+        return self
+
+    # ----------------------------------------------------------------- predict
+
+    def _check_input(self, X):
+        check_is_fitted(self)
+        data = check_collection(X)
+        if data.n_channels != self.n_channels_:
+            kind = self.__sklearn_tags__().estimator_type or "estimator"
+            raise ValueError(
+                f"X has {data.n_channels} channels but the {kind} was fitted on "
+                f"{self.n_channels_}; the channel count must match."
+            )
+        return data.standardized(self.channel_mean_, self.channel_std_)
+
+    def _net_output(self, X, method):
+        """``net_.<method>`` (``predict`` or ``predict_proba``) of checked ``X``, as float64."""
+        data = self._check_input(X)
+        with isolated_torch_state(None, self.n_jobs):
+            output = getattr(self.net_, method)(data.as_net_input())
+        return output.astype(np.float64)
+
+    def attention_weights(self, X):
+        """Per-scale attention weights of each step: the weights that multiply ``h_t``
+        in each scale's context sum.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_cases, n_scales, n_timepoints), or list of ndarray
+            For array input, one array; for a list of series, a list of
+            ``(n_scales, n_timepoints_i)`` arrays. With ``context="normalized"``
+            each scale's weights of a series sum to one. ``n_scales`` is 0 for
+            ``window_sizes=()``.
+        """
+        data = self._check_input(X)
+        module = self.net_.module_
+        module.eval()
+        dataset = self.net_.get_dataset(data.as_net_input())
+        chunks = []
+        with isolated_torch_state(None, self.n_jobs), torch.no_grad():
+            for batch in self.net_.get_iterator(dataset, training=False):
+                Xi, _ = unpack_data(batch)
+                Xi = to_device(Xi, self.net_.device)
+                chunks.append(module.attention_weights(**Xi).cpu().numpy())
+        weights = np.concatenate(chunks, axis=0).astype(np.float64)  # (N, S, T)
+        if data.equal_length:
+            return weights
+        return [w[:, :length] for w, length in zip(weights, data.lengths, strict=True)]
+
+    # ------------------------------------------------------------- persistence
+
+    def save_weights(self, path):
+        """Save the fitted model as tensors and plain values, without pickled objects.
+
+        Load it with :meth:`load_weights`, which uses ``torch.load(weights_only=True)``
+        and so never executes code from the file.
+        """
+        check_is_fitted(self)
+        params = self.get_params()
+        if not isinstance(params["random_state"], (int, type(None))):
+            params["random_state"] = None
+        payload = {
+            "format": self._weights_format,
+            "params": params,
+            **self._weights_extra(),
+            "n_channels": int(self.n_channels_),
+            "n_features_in": int(self.n_features_in_),
+            "channel_mean": torch.as_tensor(self.channel_mean_),
+            "channel_std": torch.as_tensor(self.channel_std_),
+            "n_iter": int(self.n_iter_),
+            "state_dict": {k: v.detach().cpu() for k, v in self.net_.module_.state_dict().items()},
+        }
+        torch.save(payload, path)
+
+    @classmethod
+    def load_weights(cls, path, device=None):
+        """Rebuild a fitted estimator from a file written by :meth:`save_weights`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file.
+        device : str or None, default=None
+            Where to put the model; ``None`` keeps the saved ``device`` parameter,
+            falling back to the CPU (with a warning) when CUDA is not available.
+
+        Returns
+        -------
+        estimator : instance of this class
+            A fitted estimator (it has no training history).
+        """
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+        saved_by = (
+            _WEIGHTS_FORMATS.get(payload.get("format")) if isinstance(payload, dict) else None
+        )
+        if saved_by is None:
+            raise ValueError(
+                f"{path} is not a weights file written by {cls.__name__}.save_weights."
+            )
+        if saved_by != cls.__name__:
+            raise ValueError(
+                f"{path} holds a {saved_by}, not a {cls.__name__}; "
+                f"load it with {saved_by}.load_weights."
+            )
+        params = dict(payload["params"])
+        if device is not None:
+            params["device"] = device
+        estimator = cls(**params)
+        estimator.window_sizes_ = check_window_sizes(estimator.window_sizes)
+        estimator._restore_extra(payload)
+        estimator.n_channels_ = payload["n_channels"]
+        estimator.n_features_in_ = payload["n_features_in"]
+        estimator.channel_mean_ = payload["channel_mean"].numpy()
+        estimator.channel_std_ = payload["channel_std"].numpy()
+        estimator.n_iter_ = payload["n_iter"]
+        resolved = resolve_device(estimator.device, fallback_to_cpu=True)
+        net = estimator._build_net(estimator._n_outputs(), resolved, seed=0, use_validation=False)
+        net.initialize()
+        net.module_.load_state_dict(payload["state_dict"])
+        net.module_.eval()
+        estimator.net_ = net
+        estimator.history_ = net.history
+        return estimator
+
+
+#: Weights-file format tag -> the class that writes it. The classifier's tag predates
+#: the regressor and is unchanged, so its files load in every version.
+_WEIGHTS_FORMATS = {
+    "sklearn-bilstm-msa/weights/1": "BiLSTMMSAClassifier",
+    "sklearn-bilstm-msa/regressor-weights/1": "BiLSTMMSARegressor",
+}

@@ -1,0 +1,136 @@
+"""``BiLSTMMSARegressor``: the same network with a regression head."""
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+from skorch import NeuralNetRegressor
+
+from ._base import _BaseBiLSTMMSA, fill_shared_doc
+from ._data import check_targets, target_statistics
+
+__all__ = ["BiLSTMMSARegressor"]
+
+#: scikit-learn checks that contradict the time-series input contract, with the reason.
+#: Pass to ``parametrize_with_checks(..., expected_failed_checks=expected_failed_checks)``.
+EXPECTED_FAILED_CHECKS = {
+    "check_n_features_in_after_fitting": (
+        "a 2-D X is a collection of univariate series, and predict accepts series of any "
+        "length (aeon's convention), so X with fewer or more columns than in fit is valid "
+        "input rather than an error; the rest of this check runs in tests/test_regressor.py"
+    ),
+}
+
+
+def expected_failed_checks(estimator):
+    """scikit-learn checks that :class:`BiLSTMMSARegressor` fails by design, with reasons."""
+    return dict(EXPECTED_FAILED_CHECKS)
+
+
+@fill_shared_doc(holdout="at random", net="NeuralNetRegressor")
+class BiLSTMMSARegressor(RegressorMixin, _BaseBiLSTMMSA):
+    """BiLSTM with multi-scale local attention for time series regression.
+
+    The representation of Yang et al. (2025), arXiv 2504.15223 (a bidirectional
+    LSTM whose hidden states ``S`` attention scales pool with local-window
+    softmaxes), with a linear head that outputs one value per target. The loss
+    is the mean squared error on targets standardised with the training mean
+    and standard deviation of each target; predictions are scaled back. Training
+    runs through a skorch ``NeuralNetRegressor`` (kept as ``net_``) with early
+    stopping on a random hold-out of the *training* data, best-weights restore, a
+    plateau LR schedule and gradient clipping. Input conventions and parameters
+    are those of :class:`BiLSTMMSAClassifier`.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    Attributes
+    ----------
+    target_mean_, target_std_ : ndarray of shape (n_targets,)
+        Mean and standard deviation of each training target; the net learns
+        ``(y - target_mean_) / target_std_``. A constant target gets a standard
+        deviation of 1.
+    %(attributes)s
+
+    See Also
+    --------
+    BiLSTMMSAClassifier : The same model with a classification head.
+    sklearn_bilstm_msa.plot_attention : Heat map of :meth:`attention_weights`.
+
+    Examples
+    --------
+    >>> from aeon.datasets import load_covid_3month
+    >>> from sklearn_bilstm_msa import BiLSTMMSARegressor
+    >>> X, y = load_covid_3month(split="train")
+    >>> reg = BiLSTMMSARegressor(hidden_size=16, max_epochs=3, random_state=0)
+    >>> reg.fit(X, y).predict(X[:2]).shape
+    (2,)
+    >>> reg.attention_weights(X[:2]).shape  # (n_cases, n_scales, n_timepoints)
+    (2, 3, 84)
+    """
+
+    _net_class = NeuralNetRegressor
+    _criterion = torch.nn.MSELoss
+    _stratified_holdout = False
+    _weights_format = "sklearn-bilstm-msa/regressor-weights/1"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _check_y(self, y, n_cases):
+        targets, one_d = check_targets(y, n_cases)
+        self._y_ndim = 1 if one_d else 2
+        self.target_mean_, self.target_std_ = target_statistics(targets)
+        return ((targets - self.target_mean_) / self.target_std_).astype(np.float32)
+
+    def _n_outputs(self):
+        return len(self.target_mean_)
+
+    # --------------------------------------------------------------------- fit
+
+    def fit(self, X, y):
+        """Fit the network on a collection of series.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
+or list of ndarray of shape (n_channels, n_timepoints_i)
+            Training series; a list may hold series of different lengths.
+        y : array-like of shape (n_cases,) or (n_cases, n_targets)
+            Real-valued targets.
+
+        Returns
+        -------
+        self : BiLSTMMSARegressor
+            The fitted estimator.
+        """
+        return self._fit_series(X, y)
+
+    # ----------------------------------------------------------------- predict
+
+    def predict(self, X):
+        """Predicted targets of each series (any length; channels as in fit).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_cases,) or (n_cases, n_targets)
+            In the shape of the ``y`` given to ``fit``: 1-D for a 1-D ``y``.
+        """
+        y_pred = self._net_output(X, "predict") * self.target_std_ + self.target_mean_
+        return y_pred[:, 0] if self._y_ndim == 1 else y_pred
+
+    # ------------------------------------------------------------- persistence
+
+    def _weights_extra(self):
+        return {
+            "target_mean": torch.as_tensor(self.target_mean_),
+            "target_std": torch.as_tensor(self.target_std_),
+            "y_ndim": self._y_ndim,
+        }
+
+    def _restore_extra(self, payload):
+        self.target_mean_ = payload["target_mean"].numpy()
+        self.target_std_ = payload["target_std"].numpy()
+        self._y_ndim = payload["y_ndim"]
