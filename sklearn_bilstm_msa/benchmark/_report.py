@@ -4,6 +4,7 @@ import csv
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._experiments import EXPERIMENTS, LENGTH_SUFFIX, WINDOW_SUFFIX, read_manifest
@@ -88,10 +89,22 @@ def find_experiments(results_dir):
     return found
 
 
+def _integers_as_integers(frame):
+    """Columns holding only whole numbers (and gaps) as nullable ints, for display."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind == "f" and np.all(np.isnan(values) | (values == np.round(values))):
+            frame[column] = values.astype("Int64")
+    return frame
+
+
 def _write_table(frame, out, stem, floatfmt=".4f"):
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / f"{stem}.csv", frame.to_csv())
-    atomic_write_text(out / f"{stem}.md", frame.to_markdown(floatfmt=floatfmt) + "\n")
+    shown = _integers_as_integers(frame.reset_index())
+    markdown = shown.to_markdown(index=False, floatfmt=floatfmt, missingval="")
+    atomic_write_text(out / f"{stem}.md", markdown + "\n")
     return [out / f"{stem}.csv", out / f"{stem}.md"]
 
 
@@ -139,7 +152,11 @@ def _comparison(long, out, log, plt):
     accuracy = accuracy[ours_first(accuracy.columns)]
     published = _published_beside(long, published_accuracy())
     table = accuracy.join(published, how="left") if not published.empty else accuracy
-    table.loc["Mean"] = table.mean(numeric_only=True)
+    complete_rows = table.dropna()
+    # Means over the datasets where every column has a value, so that columns compare;
+    # and the measured columns over every dataset measured.
+    table.loc[f"Mean ({len(complete_rows)} datasets with every column)"] = complete_rows.mean()
+    table.loc[f"Mean of measured ({len(accuracy)} datasets)"] = accuracy.mean()
     table.insert(0, "resamples", long.groupby("dataset")["resample"].nunique())
     written += _write_table(table, out, "accuracy")
     fit = long.pivot_table(index="dataset", columns="classifier", values="fit_seconds")
