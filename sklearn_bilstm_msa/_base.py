@@ -319,6 +319,31 @@ class _BaseBiLSTMMSA(BaseEstimator):
 
     # ------------------------------------------------------------- persistence
 
+    def export_onnx(self, path, opset_version=18):
+        """Write the fitted model as an ONNX file with dynamic batch and length axes.
+
+        The file holds standardisation, network and output (class probabilities or
+        un-scaled targets); its inputs are raw ``x`` float32 ``(n_cases, n_channels,
+        n_timepoints)`` and ``lengths`` int64 ``(n_cases,)``. Run it with
+        :class:`sklearn_bilstm_msa.onnx.OnnxPredictor` or any ONNX runtime. Needs
+        the ``onnx`` extra.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the file.
+        opset_version : int, default=18
+            ONNX opset.
+
+        Returns
+        -------
+        path : str
+            The file written.
+        """
+        from .onnx import export_onnx
+
+        return export_onnx(self, path, opset_version=opset_version)
+
     def save_weights(self, path):
         """Save the fitted model as tensors and plain values, without pickled objects.
 

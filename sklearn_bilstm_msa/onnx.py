@@ -1,0 +1,246 @@
+"""ONNX export of a fitted estimator, and prediction through ONNX Runtime.
+
+:meth:`BiLSTMMSAClassifier.export_onnx` (and the regressor's) write one
+self-contained ``.onnx`` file: standardisation, the (Bi)LSTM, the attention and
+the head, with dynamic batch and length axes. Its inputs are
+
+- ``x``: float32 ``(n_cases, n_channels, n_timepoints)``, raw values as given to
+  ``predict`` (aeon's layout), series shorter than ``n_timepoints`` padded at the
+  end with any finite value (zeros);
+- ``lengths``: int64 ``(n_cases,)``, the true length of each series;
+
+and its output is ``proba`` ``(n_cases, n_classes)`` for a classifier or ``y``
+``(n_cases, n_targets)`` for a regressor. The class labels and the estimator's
+kind travel in the file's metadata. :class:`OnnxPredictor` wraps ONNX Runtime
+with the estimator's input conventions (3-D arrays, 2-D univariate arrays, lists
+of unequal-length series). Both need the ``onnx`` extra:
+``pip install "sklearn-bilstm-msa[onnx]"``.
+
+The export uses an encoder that needs no packed sequences (which ONNX cannot
+express): the forward direction runs over the padded batch, whose padding lies
+after every real step, and the backward direction runs over each series reversed
+within its own length (a gather), then reversed back. The LSTM weights are the
+fitted ones, so the exported model computes what the torch model computes
+(probabilities agree within 1e-5; the tests check any batch size and length).
+
+The file is written by torch's TorchScript-based exporter (``dynamo=False``). With
+torch 2.13 the ``torch.export``-based exporter specialised the time axis to the
+example's length on every export after the first one in a process, so it is not
+used until that is fixed upstream.
+"""
+
+import json
+import warnings
+
+import numpy as np
+import torch
+from torch import nn
+
+from ._data import check_collection
+
+__all__ = ["OnnxPredictor", "export_onnx"]
+
+_FORMAT = "sklearn-bilstm-msa/onnx/1"
+
+
+def _need(module, extra="onnx"):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(
+            f"{module} is needed for ONNX export and inference: "
+            f"pip install 'sklearn-bilstm-msa[{extra}]'"
+        ) from exc
+
+
+class _UnpackedEncoder(nn.Module):
+    """The fitted (Bi)LSTM as one single-direction LSTM per layer and direction."""
+
+    def __init__(self, lstm):
+        super().__init__()
+        self.num_layers = lstm.num_layers
+        self.bidirectional = lstm.bidirectional
+        self.forward_lstms = nn.ModuleList()
+        self.backward_lstms = nn.ModuleList()
+        for layer in range(lstm.num_layers):
+            in_size = lstm.input_size if layer == 0 else lstm.hidden_size * (1 + lstm.bidirectional)
+            for suffix, target in [("", self.forward_lstms), ("_reverse", self.backward_lstms)]:
+                if suffix and not lstm.bidirectional:
+                    continue
+                single = nn.LSTM(in_size, lstm.hidden_size, batch_first=True)
+                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                    source = getattr(lstm, f"{name}_l{layer}{suffix}")
+                    getattr(single, f"{name}_l0").data.copy_(source.data)
+                target.append(single)
+
+    def forward(self, x, mask, reverse_index):
+        """(N, T, C) -> (N, T, D*H), zeros at padded steps, like the packed encoder."""
+        h = x
+        for layer in range(self.num_layers):
+            out, _ = self.forward_lstms[layer](h)  # (N, T, H)
+            if self.bidirectional:
+                index = reverse_index.unsqueeze(-1)
+                flipped = torch.gather(h, 1, index.expand(-1, -1, h.shape[-1]))
+                back, _ = self.backward_lstms[layer](flipped)  # (N, T, H), reversed time
+                back = torch.gather(back, 1, index.expand(-1, -1, back.shape[-1]))
+                out = torch.cat([out, back], dim=-1)  # (N, T, 2H)
+            h = out * mask.unsqueeze(-1).to(out.dtype)
+        return h
+
+
+class _ExportModule(nn.Module):
+    """Raw (N, C, T) series and lengths in, probabilities or targets out."""
+
+    def __init__(self, network, mean, std, kind, target_mean=None, target_std=None):
+        super().__init__()
+        self.encoder = _UnpackedEncoder(network.encoder.lstm)
+        self.attention = network.attention
+        self.head = network.head
+        self.kind = kind
+        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, -1, 1))
+        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, -1, 1))
+        if kind == "regressor":
+            self.register_buffer("target_mean", torch.as_tensor(target_mean, dtype=torch.float32))
+            self.register_buffer("target_std", torch.as_tensor(target_std, dtype=torch.float32))
+
+    def forward(self, x, lengths):
+        x = ((x - self.mean) / self.std).transpose(1, 2)  # (N, T, C) standardised
+        steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)  # (1, T)
+        lengths = lengths.unsqueeze(1)  # (N, 1)
+        mask = steps < lengths  # (N, T)
+        reverse_index = torch.where(mask, lengths - 1 - steps, steps)  # (N, T)
+        h = self.encoder(x, mask, reverse_index)  # (N, T, D*H)
+        if self.attention is None:
+            weights = mask.unsqueeze(-1).to(h.dtype)
+            context = (h * weights).sum(1) / weights.sum(1)
+        else:
+            context = self.attention(h, mask)
+        out = self.head(context)
+        if self.kind == "classifier":
+            return torch.softmax(out, dim=-1)
+        return out * self.target_std + self.target_mean
+
+
+def export_onnx(estimator, path, opset_version=18):
+    """Write the fitted ``estimator`` as an ONNX file (see the module docstring).
+
+    Parameters
+    ----------
+    estimator : BiLSTMMSAClassifier or BiLSTMMSARegressor
+        A fitted estimator.
+    path : str or path-like
+        Where to write the ``.onnx`` file.
+    opset_version : int, default=18
+        ONNX opset.
+
+    Returns
+    -------
+    path : str
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    _need("onnx")
+    check_is_fitted(estimator)
+    kind = estimator.__sklearn_tags__().estimator_type
+    if kind not in ("classifier", "regressor"):
+        raise TypeError(f"Cannot export {type(estimator).__name__}: not a classifier/regressor.")
+    network = estimator.net_.module_
+    extra = {}
+    if kind == "regressor":
+        extra = {"target_mean": estimator.target_mean_, "target_std": estimator.target_std_}
+    module = _ExportModule(
+        network, estimator.channel_mean_, estimator.channel_std_, kind, **extra
+    ).cpu()
+    module = module.float().eval()
+    example = (
+        torch.zeros(2, estimator.n_channels_, 8, dtype=torch.float32),
+        torch.tensor([8, 5], dtype=torch.int64),
+    )
+    output_name = "proba" if kind == "classifier" else "y"
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes on Python ints we have checked
+        torch.onnx.export(
+            module,
+            example,
+            str(path),
+            dynamo=False,
+            input_names=["x", "lengths"],
+            output_names=[output_name],
+            dynamic_axes={"x": {0: "batch", 2: "time"}, "lengths": {0: "batch"}},
+            opset_version=opset_version,
+        )
+    metadata = {"format": _FORMAT, "kind": kind, "n_channels": int(estimator.n_channels_)}
+    if kind == "classifier":
+        metadata["classes"] = estimator.classes_.tolist()
+        metadata["classes_dtype"] = estimator.classes_.dtype.str
+    else:
+        metadata["y_ndim"] = int(getattr(estimator, "_y_ndim", 1))
+    onnx = _need("onnx")
+    model = onnx.load(str(path))
+    entry = model.metadata_props.add()
+    entry.key, entry.value = "sklearn_bilstm_msa", json.dumps(metadata)
+    onnx.save(model, str(path))
+    return str(path)
+
+
+class OnnxPredictor:
+    """Predictions from an exported ``.onnx`` file through ONNX Runtime.
+
+    Takes the estimator's input conventions: a 3-D array, a 2-D array of
+    univariate series, or a list of ``(n_channels, n_timepoints_i)`` series.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by ``export_onnx``.
+    providers : list of str, optional
+        ONNX Runtime execution providers (default: CPU).
+    intra_op_num_threads : int, optional
+        Threads ONNX Runtime may use (default: its own choice).
+    """
+
+    def __init__(self, path, providers=None, intra_op_num_threads=None):
+        ort = _need("onnxruntime")
+        options = ort.SessionOptions()
+        if intra_op_num_threads is not None:
+            options.intra_op_num_threads = int(intra_op_num_threads)
+        self.session = ort.InferenceSession(
+            str(path), options, providers=providers or ["CPUExecutionProvider"]
+        )
+        meta = self.session.get_modelmeta().custom_metadata_map.get("sklearn_bilstm_msa")
+        if meta is None:
+            raise ValueError(f"{path} was not written by sklearn_bilstm_msa's export_onnx.")
+        self.metadata = json.loads(meta)
+        self.kind = self.metadata["kind"]
+        self.n_channels_ = self.metadata["n_channels"]
+        if self.kind == "classifier":
+            self.classes_ = np.asarray(
+                self.metadata["classes"], dtype=np.dtype(self.metadata["classes_dtype"])
+            )
+
+    def _run(self, X):
+        data = check_collection(X)
+        if data.n_channels != self.n_channels_:
+            raise ValueError(
+                f"X has {data.n_channels} channels but the exported model takes "
+                f"{self.n_channels_}; the channel count must match."
+            )
+        x = np.ascontiguousarray(data.values.transpose(0, 2, 1), dtype=np.float32)  # (N, C, T)
+        lengths = np.asarray(data.lengths, dtype=np.int64)
+        (out,) = self.session.run(None, {"x": x, "lengths": lengths})
+        return out.astype(np.float64)
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in ``classes_`` order (classifiers only)."""
+        if self.kind != "classifier":
+            raise AttributeError("predict_proba is only available for an exported classifier.")
+        return self._run(X)
+
+    def predict(self, X):
+        """Class labels (classifier) or targets (regressor), as the estimator gives them."""
+        out = self._run(X)
+        if self.kind == "classifier":
+            return self.classes_[np.argmax(out, axis=1)]
+        return out[:, 0] if self.metadata.get("y_ndim", 1) == 1 else out
