@@ -123,9 +123,14 @@ class MultiScaleAttention(nn.Module):
         steps = torch.arange(n_steps, device=h.device).unsqueeze(1)  # (T, 1)
         lo = (steps - self.radii).clamp(min=0)  # (T, S)
         hi = (steps + self.radii + 1).clamp(max=n_steps)  # (T, S)
-        index_hi = hi.unsqueeze(0).expand(h.shape[0], -1, -1)  # (N, T, S)
-        index_lo = lo.unsqueeze(0).expand(h.shape[0], -1, -1)  # (N, T, S)
-        window_sum = cumsum.gather(1, index_hi) - cumsum.gather(1, index_lo)  # (N, T, S)
+        # The window bounds are the same for every series: pick P[hi] and P[lo] of all
+        # scales at once from the flattened (T+1)*S axis (one index_select each).
+        n_scales = self.n_scales
+        flat = cumsum.flatten(1)  # (N, (T+1)*S)
+        scale = torch.arange(n_scales, device=h.device)  # (S,)
+        upper = flat.index_select(1, (hi * n_scales + scale).flatten())  # (N, T*S)
+        lower = flat.index_select(1, (lo * n_scales + scale).flatten())  # (N, T*S)
+        window_sum = (upper - lower).view(h.shape[0], n_steps, n_scales)  # (N, T, S)
         # A real step always lies in its own window, so its window sum is >= e^-1;
         # the clamp only keeps padded steps (0 / 0) finite.
         alpha = p / window_sum.clamp(min=1e-30).to(p.dtype)  # (N, T, S), eq. (3)

@@ -1,0 +1,230 @@
+"""Speed benchmarks: ratios measured in one process, with interleaved repetitions.
+
+Prints one line ``ratio NAME VALUE`` per ratio (the median over repetitions), with
+the absolute figures behind it on the lines before. Goals (issue 5):
+
+    fit_vs_raw_torch       <= 1.05   BiLSTMMSAClassifier.fit / a hand-written torch loop
+    msa_vs_bilstm_step     <= 1.10   one train step with 3 attention scales / mean pooling
+    onnx_vs_torch_predict  >= 1.5    ONNX Runtime prediction throughput / torch eager
+    scaling_n, scaling_t   <= 1.05   log-log slope of fit time vs n_cases / n_timepoints
+
+Everything runs on the CPU with one thread (torch and ONNX Runtime), so that the
+ratios compare code paths rather than thread pools. Not part of the test suite.
+
+    python benchmarks/run.py [--quick] [--device cuda]
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork
+
+
+def make_data(n_cases, n_timepoints, n_channels=5, n_classes=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_cases, n_channels, n_timepoints)).astype(np.float32)
+    y = rng.integers(0, n_classes, n_cases)
+    X[np.arange(n_cases), 0, :] += y[:, None] * 0.5  # some signal
+    return X, y
+
+
+def interleaved(functions, repeats):
+    """Run each function ``repeats`` times, alternating the order; return seconds."""
+    times = {name: [] for name in functions}
+    names = list(functions)
+    for r in range(repeats):
+        for name in names if r % 2 == 0 else names[::-1]:
+            start = time.perf_counter()
+            functions[name]()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def median_ratio(times, top, bottom):
+    return statistics.median(a / b for a, b in zip(times[top], times[bottom], strict=True))
+
+
+def report(name, value, **absolute):
+    for key, seconds in absolute.items():
+        print(f"  {name}: {key} = {seconds * 1000:.1f} ms (median)")
+    print(f"ratio {name} {value:.3f}", flush=True)
+
+
+# ------------------------------------------------------------------ fit vs raw torch
+
+
+def ours(epochs, device, **extra):
+    return BiLSTMMSAClassifier(
+        max_epochs=epochs,
+        validation_fraction=None,
+        batch_size=32,
+        n_jobs=1,
+        random_state=0,
+        device=device,
+        **extra,
+    )
+
+
+def raw_torch_fit(X, y, epochs, device, batch_size=32, lr=1e-3, weight_decay=1e-4, clip=1.0):
+    """The same module class, data, batch size, optimizer, clipping and epochs, by hand."""
+    torch.manual_seed(0)
+    x = torch.as_tensor(X.transpose(0, 2, 1).copy(), device=device)
+    mean, std = x.mean(dim=(0, 1)), x.std(dim=(0, 1))
+    x = (x - mean) / std
+    target = torch.as_tensor(y, device=device)
+    lengths = torch.full((len(X),), X.shape[2], dtype=torch.int64, device=device)
+    module = BiLSTMMSANetwork(X.shape[1], int(y.max()) + 1, dropout=0.1).to(device)
+    optimizer = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=weight_decay)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    module.train()
+    for _ in range(epochs):
+        for batch in torch.randperm(len(X), device=device).split(batch_size):
+            optimizer.zero_grad()
+            loss = loss_fn(module(x[batch], lengths[batch]), target[batch])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(module.parameters(), clip)
+            optimizer.step()
+    return module
+
+
+def bench_fit_vs_raw(quick, device):
+    # Sizes where the per-epoch work dominates the fixed cost of one fit (~10 ms).
+    X, y = make_data(512, 100)
+    epochs, repeats = (3, 3) if quick else (5, 7)
+    times = interleaved(
+        {
+            "ours": lambda: ours(epochs, device).fit(X, y),
+            "raw": lambda: raw_torch_fit(X, y, epochs, device),
+        },
+        repeats,
+    )
+    value = median_ratio(times, "ours", "raw")
+    med = {k: statistics.median(v) for k, v in times.items()}
+    report("fit_vs_raw_torch", value, fit_ours=med["ours"], fit_raw_torch=med["raw"])
+
+
+# ----------------------------------------------------------- attention step overhead
+
+
+def bench_msa_step(quick, device):
+    torch.manual_seed(0)
+    x = torch.randn(64, 150, 5, device=device)
+    lengths = torch.full((64,), 150, dtype=torch.int64, device=device)
+    target = torch.randint(0, 4, (64,), device=device)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    nets = {
+        "msa": BiLSTMMSANetwork(5, 4, window_sizes=(3, 7, 15)).to(device),
+        "mean": BiLSTMMSANetwork(5, 4, window_sizes=()).to(device),
+    }
+
+    def step(net):
+        def run():
+            net.zero_grad()
+            loss_fn(net(x, lengths), target).backward()
+            if device != "cpu":
+                torch.cuda.synchronize()
+
+        return run
+
+    for net in nets.values():
+        step(net)()  # warm-up
+    times = interleaved({k: step(v) for k, v in nets.items()}, 7 if quick else 21)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    report(
+        "msa_vs_bilstm_step",
+        median_ratio(times, "msa", "mean"),
+        step_msa=med["msa"],
+        step_mean_pool=med["mean"],
+    )
+
+
+# ------------------------------------------------------------------ ONNX vs torch
+
+
+def bench_onnx(quick, device):
+    try:
+        from sklearn_bilstm_msa.onnx import OnnxPredictor
+    except ImportError:
+        print("ratio onnx_vs_torch_predict nan  # the onnx extra is not installed")
+        return
+    X, y = make_data(256, 100)
+    clf = ours(1, "cpu").fit(X, y)
+    with tempfile.TemporaryDirectory() as folder:
+        onnx_model = OnnxPredictor(clf.export_onnx(Path(folder) / "m.onnx"), intra_op_num_threads=1)
+    np.testing.assert_allclose(onnx_model.predict_proba(X), clf.predict_proba(X), atol=1e-5)
+    # Throughput ratio = torch time / ONNX time on the same batch: 256 series (throughput),
+    # then 16 (latency, where per-call overhead weighs more).
+    for name, batch, repeats in [
+        ("", X, 5 if quick else 15),
+        ("_batch16", X[:16], 11 if quick else 31),
+    ]:
+        times = interleaved(
+            {
+                "torch": lambda b=batch: clf.predict_proba(b),
+                "onnx": lambda b=batch: onnx_model.predict_proba(b),
+            },
+            repeats,
+        )
+        med = {k: statistics.median(v) for k, v in times.items()}
+        report(
+            f"onnx_vs_torch_predict{name}",
+            median_ratio(times, "torch", "onnx"),
+            predict_torch=med["torch"],
+            predict_onnx=med["onnx"],
+        )
+
+
+# -------------------------------------------------------------------------- scaling
+
+
+def slope(sizes, seconds):
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def bench_scaling(quick, device):
+    epochs = 2 if quick else 3
+    grids = {
+        "scaling_n": [(n, 100) for n in ((128, 512) if quick else (128, 256, 512, 1024))],
+        "scaling_t": [(256, t) for t in ((50, 200) if quick else (50, 100, 200, 400))],
+    }
+    for name, grid in grids.items():
+        data = {shape: make_data(*shape) for shape in grid}
+        fits = {shape: (lambda d=d: ours(epochs, device).fit(*d)) for shape, d in data.items()}
+        times = interleaved(fits, 3 if quick else 5)
+        med = [statistics.median(times[shape]) for shape in grid]
+        sizes = [shape[0] if name == "scaling_n" else shape[1] for shape in grid]
+        absolute = {f"fit at {s}": t for s, t in zip(sizes, med, strict=True)}
+        report(name, slope(sizes, med), **absolute)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: under a minute")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    parser.add_argument("--only", nargs="+", help="run only these benchmarks")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    print(f"torch {torch.__version__}, device {args.device}, quick={args.quick}")
+    benches = {
+        "fit_vs_raw_torch": bench_fit_vs_raw,
+        "msa_vs_bilstm_step": bench_msa_step,
+        "onnx_vs_torch_predict": bench_onnx,
+        "scaling": bench_scaling,
+    }
+    start = time.perf_counter()
+    for name, bench in benches.items():
+        if args.only is None or name in args.only:
+            bench(args.quick, args.device)
+    print(f"total {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
