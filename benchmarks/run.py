@@ -8,6 +8,10 @@ the absolute figures behind it on the lines before. Goals (issue 5):
     onnx_vs_torch_predict  >= 1.5    ONNX Runtime prediction throughput / torch eager
     scaling_n, scaling_t   <= 1.05   log-log slope of fit time vs n_cases / n_timepoints
 
+and, for information, ``onnx_vs_torch_predict_batch16`` (small-batch latency) and
+``bucketed_vs_random_batches_fit`` (unequal lengths from 20 steps: fit time with
+``bucket_by_length=True`` / ``False``).
+
 Everything runs on the CPU with one thread (torch and ONNX Runtime), so that the
 ratios compare code paths rather than thread pools. Not part of the test suite.
 
@@ -204,6 +208,32 @@ def bench_scaling(quick, device):
         report(name, slope(sizes, med), **absolute)
 
 
+# ------------------------------------------------------------------ length bucketing
+
+
+def bench_bucketing(quick, device):
+    """Unequal lengths (20 to 200/400 steps): bucketed training batches vs random ones."""
+    rng = np.random.default_rng(0)
+    longest = 200 if quick else 400
+    X, y = make_data(128 if quick else 256, longest)
+    series = [x[:, : rng.integers(20, longest + 1)] for x in X]
+    epochs = 2 if quick else 4
+    times = interleaved(
+        {
+            "bucketed": lambda: ours(epochs, device, bucket_by_length=True).fit(series, y),
+            "random": lambda: ours(epochs, device, bucket_by_length=False).fit(series, y),
+        },
+        3 if quick else 5,
+    )
+    med = {k: statistics.median(v) for k, v in times.items()}
+    report(
+        "bucketed_vs_random_batches_fit",
+        median_ratio(times, "bucketed", "random"),
+        fit_bucketed=med["bucketed"],
+        fit_random=med["random"],
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: under a minute")
@@ -217,6 +247,7 @@ def main(argv=None):
         "msa_vs_bilstm_step": bench_msa_step,
         "onnx_vs_torch_predict": bench_onnx,
         "scaling": bench_scaling,
+        "bucketing": bench_bucketing,
     }
     start = time.perf_counter()
     for name, bench in benches.items():

@@ -25,6 +25,7 @@ from ._training import (
     isolated_torch_state,
     make_callbacks,
     resolve_device,
+    with_length_buckets,
 )
 
 __all__ = ["fill_shared_doc"]
@@ -54,6 +55,11 @@ hidden_size : int, default=64
         Upper bound on training epochs.
     batch_size : int, default=32
         Mini-batch size for training and prediction.
+    bucket_by_length : bool, default=True
+        For unequal-length training data, draw training batches of series of
+        similar length (random pools of four batches, sorted by length), so that
+        batches carry little padding. Predictions do not depend on it; equal-length
+        data is unaffected.
     lr : float, default=1e-3
         AdamW learning rate.
     weight_decay : float, default=1e-4
@@ -140,6 +146,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
         dropout=0.1,
         max_epochs=100,
         batch_size=32,
+        bucket_by_length=True,
         lr=1e-3,
         weight_decay=1e-4,
         validation_fraction=0.1,
@@ -159,6 +166,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
         self.dropout = dropout
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.bucket_by_length = bucket_by_length
         self.lr = lr
         self.weight_decay = weight_decay
         self.validation_fraction = validation_fraction
@@ -206,7 +214,10 @@ class _BaseBiLSTMMSA(BaseEstimator):
         return {}
 
     def _build_net(self, n_outputs, device, seed, use_validation):
-        return self._net_class(
+        net_class = (
+            with_length_buckets(self._net_class) if self.bucket_by_length else self._net_class
+        )
+        return net_class(
             module=BiLSTMMSANetwork,
             module__n_channels=self.n_channels_,
             module__n_outputs=n_outputs,

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from joblib import effective_n_jobs
 from sklearn.model_selection import train_test_split
+from skorch import NeuralNetClassifier, NeuralNetRegressor
 from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 
 __all__ = [
@@ -166,3 +167,87 @@ def make_callbacks(*, has_validation, patience, gradient_clip, verbose):
     if verbose:
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks
+
+
+class LengthBucketSampler(torch.utils.data.Sampler):
+    """Training batches of series of similar length, in random order.
+
+    Each epoch shuffles the cases, cuts them into pools of ``pool_batches``
+    batches, sorts each pool by length and cuts it into batches, then shuffles
+    the order of all batches. Series in a batch then have similar lengths, so a
+    batch trimmed to its own longest series carries little padding, while the
+    pools keep batches random draws of the data rather than length strata.
+
+    Parameters
+    ----------
+    lengths : array-like of int
+        Length of each case of the dataset being iterated.
+    batch_size : int
+    pool_batches : int, default=4
+    generator : torch.Generator, optional
+        Source of randomness (default: torch's global generator, which the
+        estimators seed).
+    """
+
+    def __init__(self, lengths, batch_size, pool_batches=4, generator=None):
+        self.lengths = torch.as_tensor(np.asarray(lengths), dtype=torch.int64)
+        self.batch_size = int(batch_size)
+        self.pool_batches = int(pool_batches)
+        self.generator = generator
+
+    def __iter__(self):
+        order = torch.randperm(len(self.lengths), generator=self.generator)
+        batches = []
+        for pool in order.split(self.batch_size * self.pool_batches):
+            by_length = pool[torch.argsort(self.lengths[pool], stable=True)]
+            batches += [batch.tolist() for batch in by_length.split(self.batch_size)]
+        for i in torch.randperm(len(batches), generator=self.generator).tolist():
+            yield batches[i]
+
+    def __len__(self):
+        n = len(self.lengths)
+        pool = self.batch_size * self.pool_batches
+        full, rest = divmod(n, pool)
+        return full * self.pool_batches + -(-rest // self.batch_size)
+
+
+def _dataset_lengths(dataset):
+    """Series lengths of a skorch Dataset of ``{"x", "lengths"}`` (or a Subset of one)."""
+    if isinstance(dataset, torch.utils.data.Subset):
+        return _dataset_lengths(dataset.dataset)[np.asarray(dataset.indices)]
+    return np.asarray(dataset.X["lengths"])
+
+
+class LengthBucketingMixin:
+    """A skorch net whose training iterator buckets unequal-length series by length.
+
+    Only training batches change; validation and prediction keep the data's order.
+    Equal-length data takes skorch's usual path.
+    """
+
+    def get_iterator(self, dataset, training=False):
+        if training:
+            lengths = _dataset_lengths(dataset)
+            if len(lengths) and lengths.min() != lengths.max():
+                sampler = LengthBucketSampler(lengths, self.batch_size)
+                return torch.utils.data.DataLoader(dataset, batch_sampler=sampler)
+        return super().get_iterator(dataset, training=training)
+
+
+class BucketingNeuralNetClassifier(LengthBucketingMixin, NeuralNetClassifier):
+    """skorch's ``NeuralNetClassifier`` with length-bucketed training batches."""
+
+
+class BucketingNeuralNetRegressor(LengthBucketingMixin, NeuralNetRegressor):
+    """skorch's ``NeuralNetRegressor`` with length-bucketed training batches."""
+
+
+_BUCKETING = {
+    NeuralNetClassifier: BucketingNeuralNetClassifier,
+    NeuralNetRegressor: BucketingNeuralNetRegressor,
+}
+
+
+def with_length_buckets(net_class):
+    """The length-bucketing version of a skorch net class."""
+    return _BUCKETING[net_class]

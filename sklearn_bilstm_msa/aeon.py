@@ -53,6 +53,7 @@ class _AeonFacade:
         dropout=0.1,
         max_epochs=100,
         batch_size=32,
+        bucket_by_length=True,
         lr=1e-3,
         weight_decay=1e-4,
         validation_fraction=0.1,
