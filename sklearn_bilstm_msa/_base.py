@@ -21,11 +21,11 @@ from ._data import channel_statistics, check_collection, check_window_sizes
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork
 from ._training import (
     HoldoutSplit,
+    check_precision,
     holdout_size,
     isolated_torch_state,
     make_callbacks,
     resolve_device,
-    with_length_buckets,
 )
 
 __all__ = ["fill_shared_doc"]
@@ -77,7 +77,13 @@ hidden_size : int, default=64
         Standardise each channel with the mean and standard deviation of the
         training series.
     device : {{"auto", "cpu", "cuda"}} or "cuda:<index>", default="auto"
-        Where to train and predict; ``"auto"`` uses CUDA when available.
+        Where to train and predict; ``"auto"`` uses CUDA when available. On
+        CUDA, batches come from pinned memory and are copied asynchronously.
+    precision : {{"float32", "bfloat16", "float16"}}, default="float32"
+        Mixed precision: forward passes under ``torch.autocast`` with this dtype
+        (parameters and optimizer state stay float32; ``"float16"`` scales the
+        loss with a ``GradScaler``). Meant for CUDA; it works on CPU but is
+        rarely faster there.
     n_jobs : int or None, default={n_jobs}
         CPU threads torch uses inside ``fit`` and ``predict`` (``None`` means 1,
         ``-1`` all cores, as in joblib). The global thread count is restored after.
@@ -154,6 +160,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
         gradient_clip=1.0,
         normalize=True,
         device="auto",
+        precision="float32",
         n_jobs=None,
         random_state=None,
         verbose=0,
@@ -174,6 +181,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
         self.gradient_clip = gradient_clip
         self.normalize = normalize
         self.device = device
+        self.precision = precision
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
@@ -207,18 +215,22 @@ class _BaseBiLSTMMSA(BaseEstimator):
             raise ValueError(f"validation_fraction must be in [0, 1) or None, got {fraction!r}.")
         if self.gradient_clip is not None and not self.gradient_clip > 0:
             raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
-        return check_window_sizes(self.window_sizes), resolve_device(self.device)
+        device = resolve_device(self.device)
+        check_precision(self.precision, device)
+        return check_window_sizes(self.window_sizes), device
 
     def _net_kwargs(self, n_outputs):
         """Extra keyword arguments of the skorch net (the classifier's ``classes``)."""
         return {}
 
     def _build_net(self, n_outputs, device, seed, use_validation):
-        net_class = (
-            with_length_buckets(self._net_class) if self.bucket_by_length else self._net_class
-        )
-        return net_class(
+        cuda = torch.device(device).type == "cuda"
+        return self._net_class(
             module=BiLSTMMSANetwork,
+            bucket_by_length=self.bucket_by_length,
+            precision=self.precision,
+            iterator_train__pin_memory=cuda,
+            iterator_valid__pin_memory=cuda,
             module__n_channels=self.n_channels_,
             module__n_outputs=n_outputs,
             module__hidden_size=self.hidden_size,

@@ -4,10 +4,10 @@ import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
-from skorch import NeuralNetClassifier
 
 from ._base import _BaseBiLSTMMSA, fill_shared_doc
 from ._data import check_labels
+from ._training import SeriesNetClassifier
 
 __all__ = ["BiLSTMMSAClassifier"]
 
@@ -69,7 +69,7 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
     (2, 3, 100)
     """
 
-    _net_class = NeuralNetClassifier
+    _net_class = SeriesNetClassifier
     _criterion = torch.nn.CrossEntropyLoss
     _stratified_holdout = True
     _weights_format = "sklearn-bilstm-msa/weights/1"

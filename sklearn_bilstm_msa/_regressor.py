@@ -3,10 +3,10 @@
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
-from skorch import NeuralNetRegressor
 
 from ._base import _BaseBiLSTMMSA, fill_shared_doc
 from ._data import check_targets, target_statistics
+from ._training import SeriesNetRegressor
 
 __all__ = ["BiLSTMMSARegressor"]
 
@@ -69,7 +69,7 @@ class BiLSTMMSARegressor(RegressorMixin, _BaseBiLSTMMSA):
     (2, 3, 84)
     """
 
-    _net_class = NeuralNetRegressor
+    _net_class = SeriesNetRegressor
     _criterion = torch.nn.MSELoss
     _stratified_holdout = False
     _weights_format = "sklearn-bilstm-msa/regressor-weights/1"

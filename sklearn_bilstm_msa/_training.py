@@ -13,6 +13,8 @@ from joblib import effective_n_jobs
 from sklearn.model_selection import train_test_split
 from skorch import NeuralNetClassifier, NeuralNetRegressor
 from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
+from skorch.dataset import unpack_data
+from skorch.utils import TeeGenerator
 
 __all__ = [
     "HoldoutSplit",
@@ -218,36 +220,106 @@ def _dataset_lengths(dataset):
     return np.asarray(dataset.X["lengths"])
 
 
-class LengthBucketingMixin:
-    """A skorch net whose training iterator buckets unequal-length series by length.
+#: ``precision`` values: the autocast dtype of each (None: plain float32).
+PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
-    Only training batches change; validation and prediction keep the data's order.
-    Equal-length data takes skorch's usual path.
+
+def check_precision(precision, device):
+    """Validate ``precision`` for ``device`` (float16 needs CUDA)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {tuple(PRECISIONS)}, got {precision!r}.")
+    if precision == "float16" and torch.device(device).type != "cuda":
+        raise ValueError(
+            "precision='float16' needs a CUDA device: torch's CPU LSTM kernels have no "
+            "float16. Use precision='bfloat16' on the CPU."
+        )
+
+
+class SeriesNetMixin:
+    """What our skorch nets add to skorch's: length buckets, async copies, mixed precision.
+
+    - ``bucket_by_length``: training batches of unequal-length data come from a
+      :class:`LengthBucketSampler`; validation and prediction keep the data's order.
+    - The series tensor goes to the device with ``non_blocking=True`` (from pinned
+      memory when the device is CUDA, which makes the copy asynchronous); the
+      lengths stay on the CPU, where ``pack_padded_sequence`` wants them.
+    - ``precision="bfloat16"`` or ``"float16"`` runs forward passes under
+      ``torch.autocast``; the output is cast back to float32 before the loss, and
+      float16 training scales the loss with a ``torch.amp.GradScaler`` (gradients
+      are unscaled before the clipping callback sees them).
     """
 
+    def __init__(self, *args, bucket_by_length=False, precision="float32", **kwargs):
+        self.bucket_by_length = bucket_by_length
+        self.precision = precision
+        super().__init__(*args, **kwargs)
+
     def get_iterator(self, dataset, training=False):
-        if training:
+        if training and self.bucket_by_length:
             lengths = _dataset_lengths(dataset)
             if len(lengths) and lengths.min() != lengths.max():
                 sampler = LengthBucketSampler(lengths, self.batch_size)
-                return torch.utils.data.DataLoader(dataset, batch_sampler=sampler)
+                pin = self._device_type() == "cuda"
+                return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, pin_memory=pin)
         return super().get_iterator(dataset, training=training)
 
+    def _device_type(self):
+        return torch.device(self.device).type
 
-class BucketingNeuralNetClassifier(LengthBucketingMixin, NeuralNetClassifier):
-    """skorch's ``NeuralNetClassifier`` with length-bucketed training batches."""
+    def _autocast(self):
+        dtype = PRECISIONS[self.precision]
+        if dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self._device_type(), dtype=dtype)
+
+    def infer(self, x, **fit_params):
+        x = dict(x)
+        x["x"] = x["x"].to(self.device, non_blocking=True)
+        with self._autocast():
+            out = self.module_(**self._merge_x_and_fit_params(x, fit_params))
+        return out.float()
+
+    def _scaler(self):
+        if getattr(self, "scaler_", None) is None:
+            self.scaler_ = torch.amp.GradScaler(self._device_type())
+        return self.scaler_
+
+    def train_step_single(self, batch, **fit_params):
+        if self.precision != "float16":
+            return super().train_step_single(batch, **fit_params)
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        self._scaler().scale(loss).backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def train_step(self, batch, **fit_params):
+        if self.precision != "float16":
+            return super().train_step(batch, **fit_params)
+        # GradScaler cannot step an optimizer through a closure: the step by hand.
+        accumulator = self.get_train_step_accumulator()
+        self._zero_grad_optimizer()
+        accumulator.store_step(self.train_step_single(batch, **fit_params))
+        scaler = self._scaler()
+        optimizers = [getattr(self, name + "_") for name in self._optimizers]
+        for optimizer in optimizers:
+            scaler.unscale_(optimizer)
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+            training=True,
+        )
+        for optimizer in optimizers:
+            scaler.step(optimizer)
+        scaler.update()
+        return accumulator.get_step()
 
 
-class BucketingNeuralNetRegressor(LengthBucketingMixin, NeuralNetRegressor):
-    """skorch's ``NeuralNetRegressor`` with length-bucketed training batches."""
+class SeriesNetClassifier(SeriesNetMixin, NeuralNetClassifier):
+    """skorch's ``NeuralNetClassifier`` plus :class:`SeriesNetMixin`."""
 
 
-_BUCKETING = {
-    NeuralNetClassifier: BucketingNeuralNetClassifier,
-    NeuralNetRegressor: BucketingNeuralNetRegressor,
-}
-
-
-def with_length_buckets(net_class):
-    """The length-bucketing version of a skorch net class."""
-    return _BUCKETING[net_class]
+class SeriesNetRegressor(SeriesNetMixin, NeuralNetRegressor):
+    """skorch's ``NeuralNetRegressor`` plus :class:`SeriesNetMixin`."""

@@ -61,6 +61,7 @@ class _AeonFacade:
         gradient_clip=1.0,
         normalize=True,
         device="auto",
+        precision="float32",
         n_jobs=1,
         random_state=None,
         verbose=0,
