@@ -20,7 +20,7 @@ import sklearn_bilstm_msa  # noqa: E402
 
 project = "sklearn-bilstm-msa"
 author = "sklearn-bilstm-msa developers"
-copyright = "2025, sklearn-bilstm-msa developers"
+copyright = "sklearn-bilstm-msa developers"
 release = sklearn_bilstm_msa.__version__
 version = release
 

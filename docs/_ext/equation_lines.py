@@ -70,7 +70,13 @@ class EquationLines(SphinxDirective):
         relative = self.arguments[0]
         path = Path(self.config.equation_lines_root) / relative
         self.env.note_dependency(str(path))
-        source = path.read_text(encoding="utf-8")
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            logger.warning(
+                "equation-lines: cannot read %s: %s", path, exc, location=self.get_location()
+            )
+            return []
         lines = source.splitlines()
         tree = ast.parse(source)
         module = self.options.get("module", "")
