@@ -5,13 +5,13 @@ and two stratified resamples), results in the tsml format under ``results/compar
 then tables and figures under ``report/compare``. Run it twice: the second run finds
 every result on disk and skips the work. ``EXAMPLES_QUICK=1`` uses tiny models.
 
+    python examples/benchmark_report.py
+
 The same from the shell::
 
     bilstm-msa compare --datasets BasicMotions --classifiers BiLSTM-MSA MiniRocket 1NN-DTW \\
         --resamples 3
     bilstm-msa report --results-dir results --out report
-
-    python examples/benchmark_report.py
 """
 
 import os

@@ -99,3 +99,15 @@ def test_aeon_pipeline_example_runs_on_unequal_length_series():
     assert "pipeline takes unequal length: True" in result.stdout
     accuracy = float(result.stdout.split("test accuracy:")[1].split()[0])
     assert 0.0 <= accuracy <= 1.0
+
+
+def test_unequal_length_example_returns_attention_per_series_and_ignores_padding():
+    result, _ = run_example("unequal_length.py")
+    assert result.returncode == 0, result.stderr
+    assert "list of 270 training series, 12 channels; test lengths 7-29" in result.stdout
+    assert "7 steps, attention (3, 7)" in result.stdout
+    assert "29 steps, attention (3, 29)" in result.stdout
+    accuracy = float(result.stdout.split("test accuracy:")[1].split()[0])
+    assert 0.0 <= accuracy <= 1.0
+    in_batch = result.stdout.split("alone vs in a batch: largest probability difference")[1]
+    assert float(in_batch.split()[0]) < 1e-5
