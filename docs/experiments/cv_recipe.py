@@ -1,0 +1,81 @@
+"""Compare training recipes for the defaults by cross-validation on *training* splits only.
+
+Each candidate is a set of ``BiLSTMMSAClassifier`` parameters over the current
+defaults. For every dataset, ``GridSearchCV`` scores each candidate with stratified
+k-fold CV inside the official training split (the test split is never loaded) and
+records the mean fit time. Run from the repository root::
+
+    python docs/experiments/cv_recipe.py --datasets BasicMotions ERing Libras NATOPS \\
+        --n-jobs 2 --out recipe_cv.csv
+
+Datasets other than aeon's shipped ones come from ``--data-dir`` (default
+``../shared/data/uea``).
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+from sklearn_bilstm_msa import BiLSTMMSAClassifier
+from sklearn_bilstm_msa.benchmark import load_dataset
+
+#: Candidate recipes: name -> parameters over the defaults.
+CANDIDATES = {
+    "defaults": {},
+    "lr=1e-2": {"lr": 1e-2},
+    "patience=30, 200 epochs": {"patience": 30, "max_epochs": 200},
+    "lr=1e-2, patience=30, 200 epochs": {"lr": 1e-2, "patience": 30, "max_epochs": 200},
+    "no hold-out, 150 epochs": {"validation_fraction": None, "max_epochs": 150},
+    "window_sizes=(3,)": {"window_sizes": (3,)},
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["BasicMotions", "ERing"])
+    parser.add_argument("--data-dir", default=Path(__file__).parents[3] / "shared/data/uea")
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES))
+    parser.add_argument("--n-jobs", type=int, default=1, help="CV fits at once")
+    parser.add_argument("--out", help="also write the table to this CSV file")
+    args = parser.parse_args()
+    grid = [
+        {k: [v] for k, v in {"n_jobs": 1, **CANDIDATES[name]}.items()} for name in args.candidates
+    ]
+    rows = []
+    for name in args.datasets:
+        data = load_dataset(name, data_dir=args.data_dir, offline=True)
+        folds = int(min(args.folds, np.unique(data.y_train, return_counts=True)[1].min()))
+        start = time.perf_counter()
+        search = GridSearchCV(
+            BiLSTMMSAClassifier(random_state=0),
+            grid,
+            cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+            n_jobs=args.n_jobs,
+            refit=False,
+        ).fit(data.X_train, data.y_train)
+        res = search.cv_results_
+        for candidate, score, fit in zip(
+            args.candidates, res["mean_test_score"], res["mean_fit_time"], strict=True
+        ):
+            rows.append(
+                {"dataset": name, "candidate": candidate, "cv_accuracy": score, "fit_s": fit}
+            )
+        print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
+    table = pd.DataFrame(rows)
+    accuracy = table.pivot(index="dataset", columns="candidate", values="cv_accuracy")
+    accuracy.loc["Mean"] = accuracy.mean()
+    fit = table.pivot(index="dataset", columns="candidate", values="fit_s")
+    fit.loc["Mean"] = fit.mean()
+    print("\nCV accuracy on the training splits\n" + accuracy.to_markdown(floatfmt=".3f"))
+    print("\nMean fit seconds per CV fit\n" + fit.to_markdown(floatfmt=".1f"))
+    if args.out:
+        table.to_csv(args.out, index=False)
+
+
+if __name__ == "__main__":
+    main()
