@@ -317,6 +317,12 @@ class _BaseBiLSTMMSA(BaseEstimator):
         """Per-scale attention weights of each step: the weights that multiply ``h_t``
         in each scale's context sum.
 
+        Parameters
+        ----------
+        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
+or list of ndarray of shape (n_channels, n_timepoints_i)
+            Series of any length, with the channel count seen in ``fit``.
+
         Returns
         -------
         weights : ndarray of shape (n_cases, n_scales, n_timepoints), or list of ndarray
@@ -372,6 +378,11 @@ class _BaseBiLSTMMSA(BaseEstimator):
 
         Load it with :meth:`load_weights`, which uses ``torch.load(weights_only=True)``
         and so never executes code from the file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the file.
         """
         check_is_fitted(self)
         params = self.get_params()

@@ -111,6 +111,12 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
     def predict_proba(self, X):
         """Class probabilities of each series (any length; channels as in fit).
 
+        Parameters
+        ----------
+        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
+or list of ndarray of shape (n_channels, n_timepoints_i)
+            Series of any length, with the channel count seen in ``fit``.
+
         Returns
         -------
         proba : ndarray of shape (n_cases, n_classes)
@@ -120,6 +126,12 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
 
     def predict(self, X):
         """Most probable class label of each series.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
+or list of ndarray of shape (n_channels, n_timepoints_i)
+            Series of any length, with the channel count seen in ``fit``.
 
         Returns
         -------

@@ -113,6 +113,12 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
     def predict(self, X):
         """Predicted targets of each series (any length; channels as in fit).
 
+        Parameters
+        ----------
+        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
+or list of ndarray of shape (n_channels, n_timepoints_i)
+            Series of any length, with the channel count seen in ``fit``.
+
         Returns
         -------
         y_pred : ndarray of shape (n_cases,) or (n_cases, n_targets)
