@@ -75,17 +75,22 @@ class _UnpackedEncoder(nn.Module):
                     getattr(single, f"{name}_l0").data.copy_(source.data)
                 target.append(single)
 
+    @staticmethod
+    def _reverse(h, flat_index):
+        """Each series of ``h`` (N, T, F) reversed within its length: one row gather."""
+        return h.flatten(0, 1).index_select(0, flat_index).view_as(h)
+
     def forward(self, x, mask, reverse_index):
         """(N, T, C) -> (N, T, D*H), zeros at padded steps, like the packed encoder."""
+        steps = reverse_index.shape[1]
+        rows = torch.arange(reverse_index.shape[0], device=x.device).unsqueeze(1)  # (N, 1)
+        flat_index = (rows * steps + reverse_index).flatten()  # (N*T,)
         h = x
         for layer in range(self.num_layers):
             out, _ = self.forward_lstms[layer](h)  # (N, T, H)
             if self.bidirectional:
-                index = reverse_index.unsqueeze(-1)
-                flipped = torch.gather(h, 1, index.expand(-1, -1, h.shape[-1]))
-                back, _ = self.backward_lstms[layer](flipped)  # (N, T, H), reversed time
-                back = torch.gather(back, 1, index.expand(-1, -1, back.shape[-1]))
-                out = torch.cat([out, back], dim=-1)  # (N, T, 2H)
+                back, _ = self.backward_lstms[layer](self._reverse(h, flat_index))
+                out = torch.cat([out, self._reverse(back, flat_index)], dim=-1)  # (N, T, 2H)
             h = out * mask.unsqueeze(-1).to(out.dtype)
         return h
 
