@@ -20,7 +20,9 @@ from skorch.utils import to_device
 from ._data import channel_statistics, check_collection, check_window_sizes
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork
 from ._training import (
+    AUTO_BATCH_MAX,
     HoldoutSplit,
+    auto_batch_size,
     check_precision,
     holdout_size,
     isolated_torch_state,
@@ -53,8 +55,10 @@ hidden_size : int, default=64
         Dropout between LSTM layers and before the head.
     max_epochs : int, default=100
         Upper bound on training epochs.
-    batch_size : int, default=32
-        Mini-batch size for training and prediction.
+    batch_size : int or "auto", default=32
+        Mini-batch size for training and prediction. ``"auto"`` takes a tenth of
+        the training cases, between 4 and 32 (``batch_size_`` holds the value), so
+        that small datasets still get several optimiser steps per epoch.
     bucket_by_length : bool, default=True
         For unequal-length training data, draw training batches of series of
         similar length (random pools of four batches, sorted by length), so that
@@ -200,8 +204,10 @@ class _BaseBiLSTMMSA(BaseEstimator):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
-        for name in ("hidden_size", "num_layers", "max_epochs", "batch_size", "patience"):
+        for name in ("hidden_size", "num_layers", "max_epochs", "patience"):
             positive_int(name)
+        if self.batch_size != "auto":
+            positive_int("batch_size")
         if self.context not in CONTEXT_MODES:
             raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}.")
         if not 0.0 <= self.dropout < 1.0:
@@ -244,7 +250,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
             optimizer__weight_decay=self.weight_decay,
             lr=self.lr,
             max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            batch_size=self._batch_size(),
             iterator_train__shuffle=True,
             train_split=(
                 HoldoutSplit(self.validation_fraction, seed, stratify=self._stratified_holdout)
@@ -261,6 +267,12 @@ class _BaseBiLSTMMSA(BaseEstimator):
             verbose=int(self.verbose),
             **self._net_kwargs(n_outputs),
         )
+
+    def _batch_size(self):
+        """The mini-batch size: as given, or the ``"auto"`` rule's value from fit."""
+        if self.batch_size != "auto":
+            return self.batch_size
+        return getattr(self, "batch_size_", AUTO_BATCH_MAX)
 
     def _seed(self):
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -283,6 +295,9 @@ class _BaseBiLSTMMSA(BaseEstimator):
         data = data.standardized(self.channel_mean_, self.channel_std_)
 
         seed = self._seed()
+        self.batch_size_ = (
+            auto_batch_size(data.n_cases) if self.batch_size == "auto" else self.batch_size
+        )
         use_validation = holdout_size(self.validation_fraction, data.n_cases) > 0
         with isolated_torch_state(seed, self.n_jobs):
             self.net_ = self._build_net(self._n_outputs(), device, seed, use_validation)

@@ -78,6 +78,15 @@ def isolated_torch_state(seed, n_jobs):
             torch.set_num_threads(previous_threads)
 
 
+#: The bounds of ``batch_size="auto"``.
+AUTO_BATCH_MIN, AUTO_BATCH_MAX = 4, 32
+
+
+def auto_batch_size(n_cases):
+    """``batch_size="auto"``: a tenth of the training cases, between 4 and 32."""
+    return int(min(AUTO_BATCH_MAX, max(AUTO_BATCH_MIN, n_cases // 10)))
+
+
 def holdout_size(fraction, n_cases):
     """Cases held out for early stopping: ``ceil(fraction * n_cases)``, or 0 when
     ``fraction`` is None/0 or the rest would leave fewer than two cases to train on."""

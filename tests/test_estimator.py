@@ -343,3 +343,12 @@ def test_save_weights_writes_to_file_objects(fitted, bump_data):
     buffer.seek(0)
     restored = BiLSTMMSAClassifier.load_weights(buffer)
     np.testing.assert_array_equal(restored.predict(X), fitted.predict(X))
+
+
+@pytest.mark.parametrize("n_cases, expected", [(12, 4), (30, 4), (180, 18), (270, 27), (2459, 32)])
+def test_auto_batch_size_is_a_tenth_of_the_cases_within_bounds(n_cases, expected):
+    X, y = make_bump_data(n_cases=n_cases, n_timepoints=6)
+    clf = BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1, "batch_size": "auto"}).fit(X, y)
+    assert clf.batch_size_ == expected
+    assert clf.net_.batch_size == expected
+    assert clf.get_params()["batch_size"] == "auto"  # the parameter is left as given

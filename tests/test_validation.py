@@ -116,6 +116,7 @@ def test_unknown_device_is_refused(device):
         ("dropout", 1.0, "dropout must be in"),
         ("validation_fraction", 1.5, "validation_fraction must be in"),
         ("lr", 0, "lr must be positive"),
+        ("batch_size", "big", "batch_size must be a positive integer"),
     ],
 )
 def test_invalid_hyper_parameters_are_refused_at_fit(param, value, match):

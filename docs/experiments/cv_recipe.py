@@ -26,6 +26,15 @@ from sklearn_bilstm_msa.benchmark import load_dataset
 #: Candidate recipes: name -> parameters over the defaults.
 CANDIDATES = {
     "defaults": {},
+    "lr=1e-2, batch auto": {"lr": 1e-2, "batch_size": "auto"},
+    "batch auto": {"batch_size": "auto"},
+    "lr=1e-2, batch auto, patience=20, 200 epochs": {
+        "lr": 1e-2,
+        "batch_size": "auto",
+        "patience": 20,
+        "max_epochs": 200,
+    },
+    "lr=1e-2, batch auto, hidden=128": {"lr": 1e-2, "batch_size": "auto", "hidden_size": 128},
     "lr=1e-2": {"lr": 1e-2},
     "patience=30, 200 epochs": {"patience": 30, "max_epochs": 200},
     "lr=1e-2, patience=30, 200 epochs": {"lr": 1e-2, "patience": 30, "max_epochs": 200},
