@@ -312,7 +312,14 @@ def test_dask_local_cluster_gives_the_serial_results(data_dir, tmp_path):
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         parallel = run_tasks(tasks, tmp_path / "dask", dask_address=cluster, **quiet)
+        # The command line takes the scheduler's address.
+        args = ["compare", "--datasets", "TinyUneq", "--classifiers", "BiLSTM-MSA", "LSTM-MSA"]
+        args += ["--data-dir", str(data_dir), "--results-dir", str(tmp_path / "cli"), *QUICK]
+        assert main([*args, "--dask", cluster.scheduler_address]) == 0
     assert serial.ok and parallel.ok and len(parallel.finished) == 3
+    from_cli = read_results(tmp_path / "cli" / "compare")
+    assert [r.classifier for r in from_cli] == ["BiLSTM-MSA", "LSTM-MSA"]
+    np.testing.assert_array_equal(from_cli[0].proba, read_results(tmp_path / "serial")[0].proba)
     for a, b in zip(
         read_results(tmp_path / "serial"), read_results(tmp_path / "dask"), strict=True
     ):
