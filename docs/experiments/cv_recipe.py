@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
 from sklearn_bilstm_msa.benchmark import load_dataset
@@ -48,6 +48,7 @@ def main():
     parser.add_argument("--datasets", nargs="+", default=["BasicMotions", "ERing"])
     parser.add_argument("--data-dir", default=Path(__file__).parents[3] / "shared/data/uea")
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=1, help="CV repeated with new folds")
     parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES))
     parser.add_argument("--n-jobs", type=int, default=1, help="CV fits at once")
     parser.add_argument("--out", help="also write the table to this CSV file")
@@ -63,7 +64,7 @@ def main():
         search = GridSearchCV(
             BiLSTMMSAClassifier(random_state=0),
             grid,
-            cv=StratifiedKFold(folds, shuffle=True, random_state=0),
+            cv=RepeatedStratifiedKFold(n_splits=folds, n_repeats=args.repeats, random_state=0),
             n_jobs=args.n_jobs,
             refit=False,
         ).fit(data.X_train, data.y_train)
