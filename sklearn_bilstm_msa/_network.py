@@ -18,6 +18,7 @@ __all__ = [
     "BiLSTMEncoder",
     "MultiScaleAttention",
     "BiLSTMMSANetwork",
+    "pool_states",
     "window_radii",
 ]
 
@@ -145,6 +146,18 @@ class MultiScaleAttention(nn.Module):
         return context.flatten(1)  # (N, S*D*H), eq. (5): c = [c^(1); ...; c^(S)]
 
 
+def pool_states(h, mask, attention):
+    """Context of hidden states ``h`` (N, T, F) at the real steps ``mask`` (N, T).
+
+    With an ``attention`` module, its multi-scale context (N, S*F); with ``None``
+    (the "no attention" ablation), the mean of the states over the real steps (N, F).
+    """
+    if attention is None:
+        weights = mask.unsqueeze(-1).to(h.dtype)  # (N, T, 1)
+        return (h * weights).sum(1) / weights.sum(1)  # (N, F)
+    return attention(h, mask)  # (N, S*F)
+
+
 class BiLSTMMSANetwork(nn.Module):
     """BiLSTM + multi-scale attention network: class logits or regression values out.
 
@@ -216,9 +229,5 @@ class BiLSTMMSANetwork(nn.Module):
         x = self._trim(x, lengths)  # (N, T', C)
         mask = self._mask(x, lengths)  # (N, T')
         h = self.encoder(x, lengths)  # (N, T', D*H), eq. (1)
-        if self.attention is None:
-            weights = mask.unsqueeze(-1).to(h.dtype)  # (N, T', 1)
-            context = (h * weights).sum(1) / weights.sum(1)  # (N, D*H)
-        else:
-            context = self.attention(h, mask)  # (N, S*D*H)
+        context = pool_states(h, mask, self.attention)  # (N, S*D*H) or (N, D*H)
         return self.head(self.dropout(context))  # (N, n_outputs), eq. (6) before softmax

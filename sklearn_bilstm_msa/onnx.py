@@ -37,6 +37,7 @@ import torch
 from torch import nn
 
 from ._data import check_collection
+from ._network import BiLSTMMSANetwork, pool_states
 
 __all__ = ["OnnxPredictor", "export_onnx"]
 
@@ -112,17 +113,12 @@ class _ExportModule(nn.Module):
 
     def forward(self, x, lengths):
         x = ((x - self.mean) / self.std).transpose(1, 2)  # (N, T, C) standardised
+        mask = BiLSTMMSANetwork._mask(x, lengths)  # (N, T)
         steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)  # (1, T)
-        lengths = lengths.unsqueeze(1)  # (N, 1)
-        mask = steps < lengths  # (N, T)
-        reverse_index = torch.where(mask, lengths - 1 - steps, steps)  # (N, T)
+        last = lengths.unsqueeze(1) - 1  # (N, 1)
+        reverse_index = torch.where(mask, last - steps, steps)  # (N, T)
         h = self.encoder(x, mask, reverse_index)  # (N, T, D*H)
-        if self.attention is None:
-            weights = mask.unsqueeze(-1).to(h.dtype)
-            context = (h * weights).sum(1) / weights.sum(1)
-        else:
-            context = self.attention(h, mask)
-        out = self.head(context)
+        out = self.head(pool_states(h, mask, self.attention))
         if self.kind == "classifier":
             return torch.softmax(out, dim=-1)
         return out * self.target_std + self.target_mean
