@@ -73,7 +73,7 @@ def load_datasets(names, data_dir=None, offline=False, log=print):
     return loaded, errors
 
 
-def _tasks(dataset, contenders, resamples, label=None, notes=(), overrides=()):
+def _tasks(dataset, contenders, resamples, dataset_label=None, label="", notes=(), overrides=()):
     tasks = []
     for r in resamples:
         split = resample(dataset, r)
@@ -81,12 +81,13 @@ def _tasks(dataset, contenders, resamples, label=None, notes=(), overrides=()):
             tasks.append(
                 Task(
                     contender=get_contender(name).name,
-                    dataset=label or dataset.name,
+                    dataset=dataset_label or dataset.name,
                     resample=r,
                     X_train=split.X_train,
                     y_train=split.y_train,
                     X_test=split.X_test,
                     y_test=split.y_test,
+                    label=label,
                     notes=tuple(notes),
                     overrides=tuple(overrides),
                 )
@@ -123,7 +124,8 @@ def length_tasks(dataset, lengths, contenders, resamples):
             dataset.y_test,
         )
         note = ("resized", f"linear interpolation to {length} steps (aeon Resizer)")
-        tasks += _tasks(resized, contenders, resamples, f"{dataset.name}-L{length}", [note])
+        label = f"{dataset.name}-L{length}"
+        tasks += _tasks(resized, contenders, resamples, dataset_label=label, notes=[note])
     return tasks
 
 
@@ -131,10 +133,10 @@ def window_tasks(dataset, windows, resamples):
     """The paper's Figure 3, test side: one single-scale model per window width."""
     tasks = []
     for w in windows:
-        tasks += [
-            Task(**{**vars(t), "label": f"BiLSTM-MSA-W{w}"})
-            for t in _tasks(dataset, ["BiLSTM-MSA"], resamples, overrides=[("window_sizes", (w,))])
-        ]
+        overrides = [("window_sizes", (w,))]
+        tasks += _tasks(
+            dataset, ["BiLSTM-MSA"], resamples, label=f"BiLSTM-MSA-W{w}", overrides=overrides
+        )
     return tasks
 
 

@@ -184,7 +184,7 @@ def read_result(path):
             resample=int(resample),
             y_true=y_true,
             y_pred=y_pred,
-            proba=proba.reshape(len(rows), n_classes),
+            proba=proba,
             fit_ms=int(float(summary[1])),
             predict_ms=int(float(summary[2])),
             params=params,

@@ -124,7 +124,7 @@ def run_task(task, threads=1, quick=False):
         "classifier": task.classifier,
         "contender": contender.description,
         "estimator": type(estimator).__name__,
-        "params": {k: v for k, v in estimator.get_params(deep=False).items()},
+        "params": estimator.get_params(deep=False),
         "padding": padding,
         "threads": threads,
         "quick": quick,
