@@ -67,6 +67,12 @@ def report(name, value, **absolute):
     print(f"ratio {name} {value:.3f}", flush=True)
 
 
+def report_pair(name, times, top, bottom):
+    """Print both medians, then the median ratio ``top / bottom``."""
+    medians = {key: statistics.median(times[key]) for key in (top, bottom)}
+    report(name, median_ratio(times, top, bottom), **medians)
+
+
 # ------------------------------------------------------------------ fit vs raw torch
 
 
@@ -110,14 +116,12 @@ def bench_fit_vs_raw(quick, device):
     epochs, repeats = (3, 3) if quick else (5, 7)
     times = interleaved(
         {
-            "ours": lambda: ours(epochs, device).fit(X, y),
-            "raw": lambda: raw_torch_fit(X, y, epochs, device),
+            "fit_ours": lambda: ours(epochs, device).fit(X, y),
+            "fit_raw_torch": lambda: raw_torch_fit(X, y, epochs, device),
         },
         repeats,
     )
-    value = median_ratio(times, "ours", "raw")
-    med = {k: statistics.median(v) for k, v in times.items()}
-    report("fit_vs_raw_torch", value, fit_ours=med["ours"], fit_raw_torch=med["raw"])
+    report_pair("fit_vs_raw_torch", times, "fit_ours", "fit_raw_torch")
 
 
 # ----------------------------------------------------------- attention step overhead
@@ -130,8 +134,8 @@ def bench_msa_step(quick, device):
     target = torch.randint(0, 4, (64,), device=device)
     loss_fn = torch.nn.CrossEntropyLoss()
     nets = {
-        "msa": BiLSTMMSANetwork(5, 4, window_sizes=(3, 7, 15)).to(device),
-        "mean": BiLSTMMSANetwork(5, 4, window_sizes=()).to(device),
+        "step_msa": BiLSTMMSANetwork(5, 4, window_sizes=(3, 7, 15)).to(device),
+        "step_mean_pool": BiLSTMMSANetwork(5, 4, window_sizes=()).to(device),
     }
 
     def step(net):
@@ -144,13 +148,7 @@ def bench_msa_step(quick, device):
         return run
 
     times = interleaved({k: step(v) for k, v in nets.items()}, 7 if quick else 21)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    report(
-        "msa_vs_bilstm_step",
-        median_ratio(times, "msa", "mean"),
-        step_msa=med["msa"],
-        step_mean_pool=med["mean"],
-    )
+    report_pair("msa_vs_bilstm_step", times, "step_msa", "step_mean_pool")
 
 
 # ------------------------------------------------------------------ ONNX vs torch
@@ -175,18 +173,12 @@ def bench_onnx(quick, device):
     ]:
         times = interleaved(
             {
-                "torch": lambda b=batch: clf.predict_proba(b),
-                "onnx": lambda b=batch: onnx_model.predict_proba(b),
+                "predict_torch": lambda b=batch: clf.predict_proba(b),
+                "predict_onnx": lambda b=batch: onnx_model.predict_proba(b),
             },
             repeats,
         )
-        med = {k: statistics.median(v) for k, v in times.items()}
-        report(
-            f"onnx_vs_torch_predict{name}",
-            median_ratio(times, "torch", "onnx"),
-            predict_torch=med["torch"],
-            predict_onnx=med["onnx"],
-        )
+        report_pair(f"onnx_vs_torch_predict{name}", times, "predict_torch", "predict_onnx")
 
 
 # -------------------------------------------------------------------------- scaling
@@ -224,18 +216,12 @@ def bench_bucketing(quick, device):
     epochs = 2 if quick else 4
     times = interleaved(
         {
-            "bucketed": lambda: ours(epochs, device, bucket_by_length=True).fit(series, y),
-            "random": lambda: ours(epochs, device, bucket_by_length=False).fit(series, y),
+            "fit_bucketed": lambda: ours(epochs, device, bucket_by_length=True).fit(series, y),
+            "fit_random": lambda: ours(epochs, device, bucket_by_length=False).fit(series, y),
         },
         3 if quick else 5,
     )
-    med = {k: statistics.median(v) for k, v in times.items()}
-    report(
-        "bucketed_vs_random_batches_fit",
-        median_ratio(times, "bucketed", "random"),
-        fit_bucketed=med["bucketed"],
-        fit_random=med["random"],
-    )
+    report_pair("bucketed_vs_random_batches_fit", times, "fit_bucketed", "fit_random")
 
 
 def main(argv=None):
