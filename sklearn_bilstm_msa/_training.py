@@ -267,9 +267,13 @@ class SeriesNetMixin:
         if training and self.bucket_by_length:
             lengths = _dataset_lengths(dataset)
             if len(lengths) and lengths.min() != lengths.max():
+                # skorch's own iterator_train__* settings (pin_memory, ...), with the
+                # sampler in place of batch_size and shuffle.
+                kwargs = self.get_params_for("iterator_train")
+                kwargs.pop("shuffle", None)
+                kwargs.pop("batch_size", None)
                 sampler = LengthBucketSampler(lengths, self.batch_size)
-                pin = self._device_type() == "cuda"
-                return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, pin_memory=pin)
+                return self.iterator_train(dataset, batch_sampler=sampler, **kwargs)
         return super().get_iterator(dataset, training=training)
 
     def _device_type(self):
