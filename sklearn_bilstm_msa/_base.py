@@ -21,6 +21,7 @@ from ._data import channel_statistics, check_collection, check_window_sizes
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork
 from ._training import (
     AUTO_BATCH_MAX,
+    LR_SCHEDULES,
     HoldoutSplit,
     auto_batch_size,
     check_precision,
@@ -65,9 +66,21 @@ hidden_size : int, default=64
         batches carry little padding. Predictions do not depend on it; equal-length
         data is unaffected.
     lr : float, default=1e-3
-        AdamW learning rate.
+        AdamW learning rate (the starting rate of the schedule).
+    lr_schedule : {{"cosine", "plateau"}}, default="plateau"
+        ``"cosine"`` anneals the rate from ``lr`` to 0 over ``max_epochs``
+        (cosine curve, one step per epoch); ``"plateau"`` halves it after
+        ``patience // 2`` epochs without a lower hold-out loss (training loss
+        without a hold-out).
     weight_decay : float, default=1e-4
         AdamW weight decay.
+    augment_scale : float, default=0.0
+        Standard deviation of the random factor ``1 + augment_scale * N(0, 1)``
+        that multiplies each channel of each training series in every batch
+        (after standardisation); 0 turns it off. Prediction never sees it.
+    augment_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to every value of each training
+        batch (in standardised units); 0 turns it off.
     validation_fraction : float or None, default=0.1
         Share of the training cases held out ({holdout}) for early stopping and
         best-epoch restore. ``None`` or ``0`` trains for ``max_epochs`` without a
@@ -158,7 +171,10 @@ class _BaseBiLSTMMSA(BaseEstimator):
         batch_size=32,
         bucket_by_length=True,
         lr=1e-3,
+        lr_schedule="plateau",
         weight_decay=1e-4,
+        augment_scale=0.0,
+        augment_noise=0.0,
         validation_fraction=0.1,
         patience=10,
         gradient_clip=1.0,
@@ -179,7 +195,10 @@ class _BaseBiLSTMMSA(BaseEstimator):
         self.batch_size = batch_size
         self.bucket_by_length = bucket_by_length
         self.lr = lr
+        self.lr_schedule = lr_schedule
         self.weight_decay = weight_decay
+        self.augment_scale = augment_scale
+        self.augment_noise = augment_noise
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.gradient_clip = gradient_clip
@@ -214,8 +233,14 @@ class _BaseBiLSTMMSA(BaseEstimator):
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
         if not self.lr > 0:
             raise ValueError(f"lr must be positive, got {self.lr!r}.")
-        if not self.weight_decay >= 0:
-            raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}.")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(
+                f"lr_schedule must be one of {LR_SCHEDULES}, got {self.lr_schedule!r}."
+            )
+        for name in ("weight_decay", "augment_scale", "augment_noise"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
         fraction = self.validation_fraction
         if fraction is not None and not 0.0 <= fraction < 1.0:
             raise ValueError(f"validation_fraction must be in [0, 1) or None, got {fraction!r}.")
@@ -235,6 +260,8 @@ class _BaseBiLSTMMSA(BaseEstimator):
             module=BiLSTMMSANetwork,
             bucket_by_length=self.bucket_by_length,
             precision=self.precision,
+            augment_scale=self.augment_scale,
+            augment_noise=self.augment_noise,
             iterator_train__pin_memory=cuda,
             iterator_valid__pin_memory=cuda,
             module__n_channels=self.n_channels_,
@@ -262,6 +289,8 @@ class _BaseBiLSTMMSA(BaseEstimator):
                 patience=self.patience,
                 gradient_clip=self.gradient_clip,
                 verbose=self.verbose,
+                lr_schedule=self.lr_schedule,
+                max_epochs=self.max_epochs,
             ),
             device=device,
             verbose=int(self.verbose),

@@ -153,19 +153,34 @@ class HoldoutSplit:
         )
 
 
-def make_callbacks(*, has_validation, patience, gradient_clip, verbose):
-    """skorch callbacks: early stopping with best-weights restore, LR plateau schedule,
-    gradient clipping and, when ``verbose``, a progress bar."""
+#: ``lr_schedule`` values.
+LR_SCHEDULES = ("cosine", "plateau")
+
+
+def make_lr_scheduler(lr_schedule, *, monitor, patience, max_epochs):
+    """skorch ``LRScheduler`` of an ``lr_schedule``: cosine annealing from ``lr`` to 0
+    over ``max_epochs``, or halving after ``patience // 2`` epochs without a better
+    ``monitor`` value."""
+    if lr_schedule == "cosine":
+        return LRScheduler(policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs)
+    return LRScheduler(
+        policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+        monitor=monitor,
+        mode="min",
+        factor=0.5,
+        patience=max(1, patience // 2),
+    )
+
+
+def make_callbacks(*, has_validation, patience, gradient_clip, verbose, lr_schedule, max_epochs):
+    """skorch callbacks: the LR schedule, early stopping with best-weights restore
+    (with a hold-out), gradient clipping and, when ``verbose``, a progress bar."""
     monitor = "valid_loss" if has_validation else "train_loss"
     callbacks = [
         (
             "lr_scheduler",
-            LRScheduler(
-                policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
-                monitor=monitor,
-                mode="min",
-                factor=0.5,
-                patience=max(1, patience // 2),
+            make_lr_scheduler(
+                lr_schedule, monitor=monitor, patience=patience, max_epochs=max_epochs
             ),
         ),
     ]
@@ -256,11 +271,26 @@ class SeriesNetMixin:
       ``torch.autocast``; the output is cast back to float32 before the loss, and
       float16 training scales the loss with a ``torch.amp.GradScaler`` (gradients
       are unscaled before the clipping callback sees them).
+    - ``augment_scale`` and ``augment_noise`` perturb training batches (never
+      validation or prediction batches): each channel of each series is multiplied
+      by ``1 + augment_scale * N(0, 1)``, then ``augment_noise * N(0, 1)`` is added
+      to every value ("scaling" and "jittering", Um et al. 2017). Draws come from
+      torch's generator on the batch's device, which the estimators seed.
     """
 
-    def __init__(self, *args, bucket_by_length=False, precision="float32", **kwargs):
+    def __init__(
+        self,
+        *args,
+        bucket_by_length=False,
+        precision="float32",
+        augment_scale=0.0,
+        augment_noise=0.0,
+        **kwargs,
+    ):
         self.bucket_by_length = bucket_by_length
         self.precision = precision
+        self.augment_scale = augment_scale
+        self.augment_noise = augment_noise
         super().__init__(*args, **kwargs)
 
     def get_iterator(self, dataset, training=False):
@@ -297,11 +327,24 @@ class SeriesNetMixin:
             self.scaler_ = torch.amp.GradScaler(self._device_type())
         return self.scaler_
 
+    def augment(self, Xi):
+        """A training batch's input with random scaling and jitter (see the class doc)."""
+        if not (self.augment_scale or self.augment_noise):
+            return Xi
+        x = Xi["x"].to(self.device, non_blocking=True)
+        if self.augment_scale:
+            factor = torch.randn(x.shape[0], x.shape[1], 1, device=x.device, dtype=x.dtype)
+            x = x * (1.0 + self.augment_scale * factor)
+        if self.augment_noise:
+            x = x + self.augment_noise * torch.randn_like(x)
+        return {**Xi, "x": x}
+
     def train_step_single(self, batch, **fit_params):
-        if self.precision != "float16":
-            return super().train_step_single(batch, **fit_params)
-        self._set_training(True)
         Xi, yi = unpack_data(batch)
+        Xi = self.augment(Xi)
+        if self.precision != "float16":
+            return super().train_step_single((Xi, yi), **fit_params)
+        self._set_training(True)
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         self._scaler().scale(loss).backward()

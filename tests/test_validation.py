@@ -117,6 +117,10 @@ def test_unknown_device_is_refused(device):
         ("validation_fraction", 1.5, "validation_fraction must be in"),
         ("lr", 0, "lr must be positive"),
         ("batch_size", "big", "batch_size must be a positive integer"),
+        ("lr_schedule", "step", "lr_schedule must be one of"),
+        ("augment_scale", -0.1, "augment_scale must be a number >= 0"),
+        ("augment_noise", "high", "augment_noise must be a number >= 0"),
+        ("weight_decay", float("nan"), "weight_decay must be a number >= 0"),
     ],
 )
 def test_invalid_hyper_parameters_are_refused_at_fit(param, value, match):

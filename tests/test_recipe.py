@@ -1,0 +1,95 @@
+"""The training recipe: LR schedules and training-batch augmentation."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor
+from sklearn_bilstm_msa._training import SeriesNetClassifier, SeriesNetMixin
+
+from .conftest import FAST
+
+NO_AUGMENT = dict(augment_scale=0.0, augment_noise=0.0)
+
+
+def test_cosine_schedule_anneals_from_lr_towards_zero_over_max_epochs(bump_data):
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(
+        **{**FAST, "max_epochs": 6}, lr=1e-2, lr_schedule="cosine", validation_fraction=None
+    ).fit(X, y)
+    # skorch records the rate each epoch trained with.
+    lrs = clf.history_[:, "event_lr"]
+    expected = [1e-2 * (1 + math.cos(math.pi * e / 6)) / 2 for e in range(6)]
+    np.testing.assert_allclose(lrs, expected, rtol=1e-6)
+
+
+def test_plateau_schedule_keeps_the_rate_while_the_loss_falls(bump_data):
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(
+        **FAST, lr=1e-3, lr_schedule="plateau", validation_fraction=None, **NO_AUGMENT
+    ).fit(X, y)
+    assert clf.history_[:, "event_lr"] == [1e-3] * 3
+
+
+def _batch(n=5, channels=3, length=7):
+    x = torch.randn(n, channels, length)
+    return {"x": x, "lengths": torch.full((n,), length)}
+
+
+def _net(**augment):
+    return SeriesNetClassifier(
+        torch.nn.Linear, module__in_features=1, module__out_features=1, **augment
+    )
+
+
+def test_augmentation_scales_each_channel_of_each_series_then_adds_noise():
+    Xi = _batch()
+    torch.manual_seed(0)
+    scaled = _net(augment_scale=0.5).augment(Xi)["x"]
+    ratio = scaled / Xi["x"]
+    # One factor per (series, channel), constant over time, and not all the same.
+    np.testing.assert_allclose(ratio, ratio[:, :, :1].expand_as(ratio), rtol=1e-5)
+    assert ratio[:, :, 0].std() > 0.1
+    torch.manual_seed(0)
+    noisy = _net(augment_noise=0.5).augment(Xi)["x"]
+    noise = noisy - Xi["x"]
+    assert 0.3 < noise.std() < 0.7
+    assert noise.abs().min() > 0
+
+
+def test_augmentation_off_returns_the_batch_untouched():
+    Xi = _batch()
+    assert _net().augment(Xi) is Xi
+
+
+@pytest.mark.parametrize("estimator", [BiLSTMMSAClassifier, BiLSTMMSARegressor])
+def test_augmentation_touches_training_batches_only(bump_data, estimator, monkeypatch):
+    """Each training batch is augmented once; hold-out batches and predictions never are."""
+    X, y = bump_data
+    y = y.astype(float) if estimator is BiLSTMMSARegressor else y
+    plain = estimator(**FAST, **NO_AUGMENT).fit(X, y)
+    calls = []
+    augment = SeriesNetMixin.augment
+
+    def spy(net, Xi):
+        calls.append(len(Xi["x"]))
+        return augment(net, Xi)
+
+    monkeypatch.setattr(SeriesNetMixin, "augment", spy)
+    augmented = estimator(**FAST, augment_noise=0.3, augment_scale=0.3).fit(X, y)
+    # 60 cases, 6 held out, batches of 16: 4 training batches per epoch, 3 epochs.
+    assert calls == [16, 16, 16, 6] * 3
+    assert not np.allclose(plain.predict(X), augmented.predict(X))
+    calls.clear()
+    augmented.predict(X)
+    assert calls == []
+
+
+def test_augmented_fits_are_repeatable_with_a_random_state(bump_data):
+    X, y = bump_data
+    params = dict(**FAST, augment_noise=0.2, augment_scale=0.2)
+    a = BiLSTMMSAClassifier(**params).fit(X, y).predict_proba(X)
+    b = BiLSTMMSAClassifier(**params).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
