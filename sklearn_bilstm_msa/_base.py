@@ -73,7 +73,7 @@ hidden_size : int, default=64
         ``patience // 2`` epochs without a lower hold-out loss (training loss
         without a hold-out).
     weight_decay : float, default=1e-4
-        AdamW weight decay.
+        AdamW weight decay.{label_smoothing}
     augment_scale : float, default=0.0
         Standard deviation of the random factor ``1 + augment_scale * N(0, 1)``
         that multiplies each channel of each training series in every batch
@@ -129,14 +129,25 @@ n_channels_ : int
         Epochs trained."""
 
 
-def fill_shared_doc(*, holdout, net=None, n_jobs="None"):
+_LABEL_SMOOTHING_DOC = """
+    label_smoothing : float, default=0.0
+        Label smoothing of the cross-entropy loss, in [0, 1): the target puts
+        ``1 - label_smoothing`` on the true class plus an even share of
+        ``label_smoothing`` on all classes (``torch.nn.CrossEntropyLoss``)."""
+
+
+def fill_shared_doc(*, holdout, net=None, n_jobs="None", classifier=False):
     """Class decorator: put the shared parameter (and attribute) descriptions into
-    the ``%(parameters)s`` (and ``%(attributes)s``) slots of the class docstring."""
+    the ``%(parameters)s`` (and ``%(attributes)s``) slots of the class docstring;
+    ``classifier=True`` adds the classifier's own ``label_smoothing``."""
 
     def decorate(cls):
-        doc = cls.__doc__.replace(
-            "%(parameters)s", _PARAMETERS_DOC.format(holdout=holdout, n_jobs=n_jobs)
+        parameters = _PARAMETERS_DOC.format(
+            holdout=holdout,
+            n_jobs=n_jobs,
+            label_smoothing=_LABEL_SMOOTHING_DOC if classifier else "",
         )
+        doc = cls.__doc__.replace("%(parameters)s", parameters)
         if net is not None:
             doc = doc.replace("%(attributes)s", _ATTRIBUTES_DOC.format(net=net))
         cls.__doc__ = doc

@@ -1,5 +1,7 @@
 """``BiLSTMMSAClassifier``: the scikit-learn estimator around the torch module."""
 
+import numbers
+
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
@@ -25,12 +27,16 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
+#: ``__init__`` arguments that are not shared parameters of ``_BaseBiLSTMMSA``.
+_OWN_ARGUMENTS = ("self", "__class__", "label_smoothing")
+
+
 def expected_failed_checks(estimator):
     """scikit-learn checks that :class:`BiLSTMMSAClassifier` fails by design, with reasons."""
     return dict(EXPECTED_FAILED_CHECKS)
 
 
-@fill_shared_doc(holdout="stratified", net="NeuralNetClassifier")
+@fill_shared_doc(holdout="stratified", net="NeuralNetClassifier", classifier=True)
 class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
     """BiLSTM with multi-scale local attention for time series classification.
 
@@ -74,6 +80,44 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
     _stratified_holdout = True
     _weights_format = "sklearn-bilstm-msa/weights/1"
 
+    def __init__(
+        self,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=True,
+        window_sizes=(3, 7, 15),
+        context="sum",
+        dropout=0.1,
+        max_epochs=100,
+        batch_size=32,
+        bucket_by_length=True,
+        lr=1e-3,
+        lr_schedule="plateau",
+        weight_decay=1e-4,
+        label_smoothing=0.0,
+        augment_scale=0.0,
+        augment_noise=0.0,
+        validation_fraction=0.1,
+        patience=10,
+        gradient_clip=1.0,
+        normalize=True,
+        device="auto",
+        precision="float32",
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        # The shared parameters go to the base class; label_smoothing is the classifier's.
+        shared = {k: v for k, v in locals().items() if k not in _OWN_ARGUMENTS}
+        super().__init__(**shared)
+        self.label_smoothing = label_smoothing
+
+    def _check_params(self):
+        ls = self.label_smoothing
+        if isinstance(ls, bool) or not isinstance(ls, numbers.Real) or not 0.0 <= ls < 1.0:
+            raise ValueError(f"label_smoothing must be in [0, 1), got {ls!r}.")
+        return super()._check_params()
+
     def _check_y(self, y, n_cases):
         y = check_labels(y, n_cases)
         encoder = LabelEncoder().fit(y)
@@ -84,7 +128,10 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         return len(self.classes_)
 
     def _net_kwargs(self, n_outputs):
-        return {"classes": list(range(n_outputs))}
+        return {
+            "classes": list(range(n_outputs)),
+            "criterion__label_smoothing": float(self.label_smoothing),
+        }
 
     # --------------------------------------------------------------------- fit
 

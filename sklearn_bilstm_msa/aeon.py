@@ -69,11 +69,13 @@ class _AeonFacade:
         random_state=None,
         verbose=0,
     ):
+        self._store_parameters(locals())
+        super().__init__()
+
+    def _store_parameters(self, arguments):
         # Stored unchanged under the scikit-learn estimator's names (aeon and sklearn
         # read them back by name); _fit hands them over as they are.
-        arguments = locals()
         vars(self).update({k: v for k, v in arguments.items() if k not in ("self", "__class__")})
-        super().__init__()
 
     def _fit(self, X, y):
         self._n_jobs = check_n_jobs(self.n_jobs)
@@ -95,7 +97,7 @@ class _AeonFacade:
         return {"hidden_size": 4, "max_epochs": 2, "batch_size": 8, "random_state": 0}
 
 
-@fill_shared_doc(holdout="stratified", n_jobs="1")
+@fill_shared_doc(holdout="stratified", n_jobs="1", classifier=True)
 class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
     """BiLSTM with multi-scale attention as an aeon classifier.
 
@@ -137,6 +139,38 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
     """
 
     _estimator_class = BiLSTMMSAClassifier
+
+    def __init__(
+        self,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=True,
+        window_sizes=(3, 7, 15),
+        context="sum",
+        dropout=0.1,
+        max_epochs=100,
+        batch_size=32,
+        bucket_by_length=True,
+        lr=1e-3,
+        lr_schedule="plateau",
+        weight_decay=1e-4,
+        label_smoothing=0.0,
+        augment_scale=0.0,
+        augment_noise=0.0,
+        validation_fraction=0.1,
+        patience=10,
+        gradient_clip=1.0,
+        normalize=True,
+        device="auto",
+        precision="float32",
+        n_jobs=1,
+        random_state=None,
+        verbose=0,
+    ):
+        # The shared parameters plus the classifier's label_smoothing; aeon's own
+        # BaseClassifier.__init__ comes after _AeonFacade's in the MRO.
+        self._store_parameters(locals())
+        BaseClassifier.__init__(self)
 
     def _predict_proba(self, X):
         proba = self.estimator_.predict_proba(X)

@@ -93,3 +93,14 @@ def test_augmented_fits_are_repeatable_with_a_random_state(bump_data):
     a = BiLSTMMSAClassifier(**params).fit(X, y).predict_proba(X)
     b = BiLSTMMSAClassifier(**params).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
+
+
+def test_label_smoothing_reaches_the_loss_and_softens_the_fit(bump_data):
+    X, y = bump_data
+    params = dict(FAST, max_epochs=30, lr=1e-2, validation_fraction=None, **NO_AUGMENT)
+    sharp = BiLSTMMSAClassifier(**params).fit(X, y)
+    smooth = BiLSTMMSAClassifier(**params, label_smoothing=0.4).fit(X, y)
+    assert smooth.net_.criterion_.label_smoothing == 0.4
+    # Smoothed targets cap confidence: the most probable class stays well below 1.
+    assert sharp.predict_proba(X).max() > 0.95
+    assert smooth.predict_proba(X).max() < 0.9

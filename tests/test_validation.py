@@ -118,6 +118,7 @@ def test_unknown_device_is_refused(device):
         ("lr", 0, "lr must be positive"),
         ("batch_size", "big", "batch_size must be a positive integer"),
         ("lr_schedule", "step", "lr_schedule must be one of"),
+        ("label_smoothing", 1.0, "label_smoothing must be in"),
         ("augment_scale", -0.1, "augment_scale must be a number >= 0"),
         ("augment_noise", "high", "augment_noise must be a number >= 0"),
         ("weight_decay", float("nan"), "weight_decay must be a number >= 0"),
