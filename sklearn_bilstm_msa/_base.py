@@ -7,7 +7,9 @@ here once. A subclass says what its head learns: the skorch net class and loss,
 how ``y`` becomes the net's targets, and what it adds to a weights file.
 """
 
+import inspect
 import numbers
+import re
 
 import numpy as np
 import torch
@@ -101,7 +103,7 @@ hidden_size : int, default=64
         (parameters and optimizer state stay float32; ``"float16"`` scales the
         loss with a ``GradScaler``). Meant for CUDA; it works on CPU but is
         rarely faster there.
-    n_jobs : int or None, default={n_jobs}
+    n_jobs : int or None, default=None
         CPU threads torch uses inside ``fit`` and ``predict`` (``None`` means 1,
         ``-1`` all cores, as in joblib). The global thread count is restored after.
     random_state : int, RandomState instance or None, default=None
@@ -136,17 +138,33 @@ _LABEL_SMOOTHING_DOC = """
         ``label_smoothing`` on all classes (``torch.nn.CrossEntropyLoss``)."""
 
 
-def fill_shared_doc(*, holdout, net=None, n_jobs="None", classifier=False):
+#: A parameter's first line in a numpydoc "Parameters" section.
+_PARAMETER_LINE = re.compile(r"^(\s*)(\w+) : (.*), default=.*$", re.MULTILINE)
+
+
+def _format_default(value):
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def fill_shared_doc(*, holdout, net=None, classifier=False):
     """Class decorator: put the shared parameter (and attribute) descriptions into
     the ``%(parameters)s`` (and ``%(attributes)s``) slots of the class docstring;
-    ``classifier=True`` adds the classifier's own ``label_smoothing``."""
+    ``classifier=True`` adds the classifier's own ``label_smoothing``. Each
+    ``default=`` is taken from the class's ``__init__`` signature, so the docs
+    show the defaults of the class they describe."""
 
     def decorate(cls):
         parameters = _PARAMETERS_DOC.format(
             holdout=holdout,
-            n_jobs=n_jobs,
             label_smoothing=_LABEL_SMOOTHING_DOC if classifier else "",
         )
+        signature = inspect.signature(cls.__init__).parameters
+
+        def with_default(match):
+            indent, name, kind = match.groups()
+            return f"{indent}{name} : {kind}, default={_format_default(signature[name].default)}"
+
+        parameters = _PARAMETER_LINE.sub(with_default, parameters)
         doc = cls.__doc__.replace("%(parameters)s", parameters)
         if net is not None:
             doc = doc.replace("%(attributes)s", _ATTRIBUTES_DOC.format(net=net))

@@ -97,7 +97,7 @@ class _AeonFacade:
         return {"hidden_size": 4, "max_epochs": 2, "batch_size": 8, "random_state": 0}
 
 
-@fill_shared_doc(holdout="stratified", n_jobs="1", classifier=True)
+@fill_shared_doc(holdout="stratified", classifier=True)
 class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
     """BiLSTM with multi-scale attention as an aeon classifier.
 
@@ -182,7 +182,7 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         return self.classes_[np.argmax(self._predict_proba(X), axis=1)]
 
 
-@fill_shared_doc(holdout="at random", n_jobs="1")
+@fill_shared_doc(holdout="at random")
 class AeonBiLSTMMSARegressor(_AeonFacade, BaseRegressor):
     """BiLSTM with multi-scale attention as an aeon regressor.
 

@@ -1,6 +1,8 @@
 """The training recipe: LR schedules and training-batch augmentation."""
 
+import inspect
 import math
+import re
 
 import numpy as np
 import pytest
@@ -8,6 +10,7 @@ import torch
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor
 from sklearn_bilstm_msa._training import SeriesNetClassifier, SeriesNetMixin
+from sklearn_bilstm_msa.aeon import AeonBiLSTMMSAClassifier, AeonBiLSTMMSARegressor
 
 from .conftest import FAST
 
@@ -104,3 +107,16 @@ def test_label_smoothing_reaches_the_loss_and_softens_the_fit(bump_data):
     # Smoothed targets cap confidence: the most probable class stays well below 1.
     assert sharp.predict_proba(X).max() > 0.95
     assert smooth.predict_proba(X).max() < 0.9
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [BiLSTMMSAClassifier, BiLSTMMSARegressor, AeonBiLSTMMSAClassifier, AeonBiLSTMMSARegressor],
+)
+def test_documented_defaults_are_the_signature_defaults(estimator):
+    documented = dict(re.findall(r"^\s*(\w+) : .*, default=(.*)$", estimator.__doc__, re.M))
+    params = inspect.signature(estimator.__init__).parameters
+    assert set(documented) == set(params) - {"self"}
+    for name, text in documented.items():
+        default = params[name].default
+        assert text == (f'"{default}"' if isinstance(default, str) else repr(default)), name
