@@ -72,7 +72,7 @@ def test_augmentation_touches_training_batches_only(bump_data, estimator, monkey
     """Each training batch is augmented once; hold-out batches and predictions never are."""
     X, y = bump_data
     y = y.astype(float) if estimator is BiLSTMMSARegressor else y
-    plain = estimator(**FAST, **NO_AUGMENT).fit(X, y)
+    plain = estimator(**FAST, validation_fraction=0.1, **NO_AUGMENT).fit(X, y)
     calls = []
     augment = SeriesNetMixin.augment
 
@@ -81,7 +81,8 @@ def test_augmentation_touches_training_batches_only(bump_data, estimator, monkey
         return augment(net, Xi)
 
     monkeypatch.setattr(SeriesNetMixin, "augment", spy)
-    augmented = estimator(**FAST, augment_noise=0.3, augment_scale=0.3).fit(X, y)
+    augmented = estimator(**FAST, validation_fraction=0.1, augment_noise=0.3, augment_scale=0.3)
+    augmented.fit(X, y)
     # 60 cases, 6 held out, batches of 16: 4 training batches per epoch, 3 epochs.
     assert calls == [16, 16, 16, 6] * 3
     assert not np.allclose(plain.predict(X), augmented.predict(X))
