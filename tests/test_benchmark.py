@@ -463,6 +463,19 @@ def test_report_puts_published_numbers_beside_measured_and_draws_cd(tmp_path, ca
     assert np.isnan(table.loc["Toy", "ROCKET (published)"])
     assert table.loc["ERing", "resamples"] == 2
     assert "(published)" in (out_dir / "accuracy.md").read_text()
+    # With several resamples, the official split also gets its own table, where the
+    # single published JapaneseVowels number has its place.
+    split0 = pd.read_csv(out_dir / "accuracy_resample0.csv", index_col=0)
+    assert split0.loc["ERing", "resamples"] == 1
+    assert split0.loc["ERing", "ROCKET (published)"] == pytest.approx(
+        rocket[rocket["resample"] == 0]["accuracy"].item()
+    )
+    assert split0.loc["JapaneseVowels", "ROCKET (published)"] == pytest.approx(0.962)
+    long = pd.read_csv(out_dir / "all.csv")
+    ours0 = long[(long["classifier"] == "BiLSTM-MSA") & (long["resample"] == 0)]
+    assert split0.loc["Mean of measured (6 datasets)", "BiLSTM-MSA"] == pytest.approx(
+        ours0["accuracy"].mean()
+    )
     summary = pd.read_csv(out_dir / "summary.csv")
     assert {"accuracy_mean", "macro_f1_mean", "log_loss_mean", "fit_seconds_mean"} <= set(
         summary.columns

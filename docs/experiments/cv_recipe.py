@@ -1,12 +1,13 @@
 """Compare training recipes for the defaults by cross-validation on *training* splits only.
 
 Each candidate is a set of ``BiLSTMMSAClassifier`` parameters over the current
-defaults. For every dataset, ``GridSearchCV`` scores each candidate with stratified
-k-fold CV inside the official training split (the test split is never loaded) and
-records the mean fit time. Run from the repository root::
+defaults (older candidates spell out the defaults they were run with). For every
+dataset, ``GridSearchCV`` scores each candidate with stratified k-fold CV inside the
+official training split (the test split is never loaded) and records the mean fit
+time. Run from the repository root::
 
     python docs/experiments/cv_recipe.py --datasets BasicMotions ERing Libras NATOPS \\
-        --n-jobs 2 --out recipe_cv.csv
+        --candidates defaults "0.1.0 defaults" --repeats 2 --n-jobs 2 --out recipe_cv.csv
 
 Datasets other than aeon's shipped ones come from ``--data-dir`` (default
 ``../shared/data/uea``).
@@ -23,23 +24,68 @@ from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
 from sklearn_bilstm_msa.benchmark import load_dataset
 
-#: Candidate recipes: name -> parameters over the defaults.
+#: The first (0.1.0) defaults, spelled out, so that older candidates stay reproducible.
+FIRST = {
+    "lr": 1e-3,
+    "lr_schedule": "plateau",
+    "batch_size": 32,
+    "label_smoothing": 0.0,
+    "augment_scale": 0.0,
+    "augment_noise": 0.0,
+    "validation_fraction": 0.1,
+}
+
+#: The recipe of the third pass, which became the defaults (spelled out as well).
+RECIPE = {
+    "lr": 1e-2,
+    "lr_schedule": "cosine",
+    "batch_size": "auto",
+    "label_smoothing": 0.1,
+    "augment_scale": 0.1,
+    "augment_noise": 0.05,
+    "validation_fraction": None,
+}
+
+#: Candidate recipes: name -> parameters over the current defaults.
 CANDIDATES = {
     "defaults": {},
-    "lr=1e-2, batch auto": {"lr": 1e-2, "batch_size": "auto"},
-    "batch auto": {"batch_size": "auto"},
+    # First and second passes: levers over the first defaults.
+    "0.1.0 defaults": FIRST,
+    "lr=1e-2, batch auto": {**FIRST, "lr": 1e-2, "batch_size": "auto"},
+    "batch auto": {**FIRST, "batch_size": "auto"},
     "lr=1e-2, batch auto, patience=20, 200 epochs": {
+        **FIRST,
         "lr": 1e-2,
         "batch_size": "auto",
         "patience": 20,
         "max_epochs": 200,
     },
-    "lr=1e-2, batch auto, hidden=128": {"lr": 1e-2, "batch_size": "auto", "hidden_size": 128},
-    "lr=1e-2": {"lr": 1e-2},
-    "patience=30, 200 epochs": {"patience": 30, "max_epochs": 200},
-    "lr=1e-2, patience=30, 200 epochs": {"lr": 1e-2, "patience": 30, "max_epochs": 200},
-    "no hold-out, 150 epochs": {"validation_fraction": None, "max_epochs": 150},
-    "window_sizes=(3,)": {"window_sizes": (3,)},
+    "lr=1e-2, batch auto, hidden=128": {
+        **FIRST,
+        "lr": 1e-2,
+        "batch_size": "auto",
+        "hidden_size": 128,
+    },
+    "lr=1e-2": {**FIRST, "lr": 1e-2},
+    "patience=30, 200 epochs": {**FIRST, "patience": 30, "max_epochs": 200},
+    "lr=1e-2, patience=30, 200 epochs": {**FIRST, "lr": 1e-2, "patience": 30, "max_epochs": 200},
+    "no hold-out, 150 epochs": {**FIRST, "validation_fraction": None, "max_epochs": 150},
+    "window_sizes=(3,)": {**FIRST, "window_sizes": (3,)},
+    # Third pass: the recipe and what each of its parts adds.
+    "recipe": RECIPE,
+    "recipe, lr=3e-3": {**RECIPE, "lr": 3e-3},
+    "recipe, 200 epochs": {**RECIPE, "max_epochs": 200},
+    "recipe, 30 epochs": {**RECIPE, "max_epochs": 30},
+    "recipe without smoothing or augmentation": {
+        **RECIPE,
+        "label_smoothing": 0.0,
+        "augment_scale": 0.0,
+        "augment_noise": 0.0,
+    },
+    "recipe without smoothing": {**RECIPE, "label_smoothing": 0.0},
+    "recipe without augmentation": {**RECIPE, "augment_scale": 0.0, "augment_noise": 0.0},
+    "recipe, stronger augmentation": {**RECIPE, "augment_scale": 0.2, "augment_noise": 0.1},
+    "recipe with a 10% hold-out": {**RECIPE, "validation_fraction": 0.1},
 }
 
 
@@ -49,7 +95,14 @@ def main():
     parser.add_argument("--data-dir", default=Path(__file__).parents[3] / "shared/data/uea")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="CV repeated with new folds")
-    parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES))
+    parser.add_argument(
+        "--candidates",
+        nargs="+",
+        default=["defaults", "0.1.0 defaults"],
+        choices=list(CANDIDATES),
+        metavar="NAME",
+        help="names of CANDIDATES in this file",
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="CV fits at once")
     parser.add_argument("--out", help="also write the table to this CSV file")
     args = parser.parse_args()
