@@ -331,9 +331,9 @@ class SeriesNetMixin:
         """A training batch's input with random scaling and jitter (see the class doc)."""
         if not (self.augment_scale or self.augment_noise):
             return Xi
-        x = Xi["x"].to(self.device, non_blocking=True)
+        x = Xi["x"].to(self.device, non_blocking=True)  # (N, T, C), time-major
         if self.augment_scale:
-            factor = torch.randn(x.shape[0], x.shape[1], 1, device=x.device, dtype=x.dtype)
+            factor = torch.randn(x.shape[0], 1, x.shape[2], device=x.device, dtype=x.dtype)
             x = x * (1.0 + self.augment_scale * factor)
         if self.augment_noise:
             x = x + self.augment_noise * torch.randn_like(x)
