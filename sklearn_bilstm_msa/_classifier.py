@@ -47,8 +47,9 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
     ``NeuralNetClassifier`` (kept as ``net_``). The default recipe, chosen by
     cross-validation on training splits only (``docs/experiments/``): AdamW at
     ``lr=1e-2`` annealed to 0 over ``max_epochs`` by a cosine schedule, batches of
-    a tenth of the cases (4 to 32), label smoothing 0.1, random scaling and
-    jitter of the training batches, gradient clipping, and no hold-out. Set
+    a tenth of the cases (4 to 32), label smoothing 0.1, gradient clipping, and
+    no hold-out (``augment_scale`` and ``augment_noise`` add scaling and jitter of
+    the training batches; off by default, as they did not help in CV). Set
     ``validation_fraction`` for early stopping with best-weights restore on a
     stratified hold-out of the *training* data.
 
@@ -99,8 +100,8 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         lr_schedule="cosine",
         weight_decay=1e-4,
         label_smoothing=0.1,
-        augment_scale=0.1,
-        augment_noise=0.05,
+        augment_scale=0.0,
+        augment_noise=0.0,
         validation_fraction=None,
         patience=10,
         gradient_clip=1.0,
