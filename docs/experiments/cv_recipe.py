@@ -88,6 +88,8 @@ CANDIDATES = {
     "recipe with a 10% hold-out": {**RECIPE, "validation_fraction": 0.1},
     # Fifth pass: the context reading under the new defaults.
     "context=normalized": {"context": "normalized"},
+    # Sixth pass: model size under the new defaults.
+    "hidden=128": {"hidden_size": 128},
 }
 
 
