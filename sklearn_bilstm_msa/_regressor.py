@@ -38,7 +38,9 @@ class BiLSTMMSARegressor(RegressorMixin, _BaseBiLSTMMSA):
     runs through a skorch ``NeuralNetRegressor`` (kept as ``net_``) with early
     stopping on a random hold-out of the *training* data, best-weights restore, a
     plateau LR schedule and gradient clipping. Input conventions and parameters
-    are those of :class:`BiLSTMMSAClassifier`.
+    are those of :class:`BiLSTMMSAClassifier` (less ``label_smoothing``); the
+    defaults are the first training recipe, since the classifier's newer one was
+    chosen by cross-validation on classification data only.
 
     Parameters
     ----------
