@@ -90,12 +90,11 @@ def ours(epochs, device, **extra):
 
 def raw_torch_fit(X, y, epochs, device, batch_size=32, lr=1e-2, weight_decay=1e-4, clip=1.0):
     """The same module class, data, batch size and training recipe as the estimator's
-    defaults (AdamW, cosine schedule, label smoothing 0.1, scaling and jitter of each
-    batch, clipping), by hand."""
+    defaults (AdamW, cosine schedule, label smoothing 0.1, clipping), by hand."""
     torch.manual_seed(0)
     x = torch.as_tensor(X.transpose(0, 2, 1).copy(), device=device)
     mean, std = x.mean(dim=(0, 1)), x.std(dim=(0, 1))
-    x = ((x - mean) / std).transpose(1, 2).contiguous()  # (N, C, T), as the estimator feeds it
+    x = (x - mean) / std  # (N, T, C), time-major as the estimator feeds it
     target = torch.as_tensor(y, device=device)
     lengths = torch.full((len(X),), X.shape[2], dtype=torch.int64)
     module = BiLSTMMSANetwork(X.shape[1], int(y.max()) + 1, dropout=0.1).to(device)
@@ -105,11 +104,8 @@ def raw_torch_fit(X, y, epochs, device, batch_size=32, lr=1e-2, weight_decay=1e-
     module.train()
     for _ in range(epochs):
         for batch in torch.randperm(len(X), device=device).split(batch_size):
-            xb = x[batch]
-            xb = xb * (1 + 0.1 * torch.randn(xb.shape[0], xb.shape[1], 1, device=device))
-            xb = xb + 0.05 * torch.randn_like(xb)
             optimizer.zero_grad()
-            loss = loss_fn(module(xb, lengths[batch.cpu()]), target[batch])
+            loss = loss_fn(module(x[batch], lengths[batch.cpu()]), target[batch])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(module.parameters(), clip)
             optimizer.step()
