@@ -90,6 +90,11 @@ CANDIDATES = {
     "context=normalized": {"context": "normalized"},
     # Sixth pass: model size under the new defaults.
     "hidden=128": {"hidden_size": 128},
+    # Seventh pass: regularisation strength under the new defaults.
+    "dropout=0.3": {"dropout": 0.3},
+    "weight_decay=1e-2": {"weight_decay": 1e-2},
+    "label_smoothing=0.2": {"label_smoothing": 0.2},
+    "lr=5e-3": {"lr": 5e-3},
 }
 
 
