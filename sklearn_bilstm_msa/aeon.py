@@ -151,7 +151,7 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         max_epochs=100,
         batch_size="auto",
         bucket_by_length=True,
-        lr=1e-2,
+        lr=5e-3,
         lr_schedule="cosine",
         weight_decay=1e-4,
         label_smoothing=0.1,
