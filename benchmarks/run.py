@@ -88,7 +88,7 @@ def ours(epochs, device, **extra):
     )
 
 
-def raw_torch_fit(X, y, epochs, device, batch_size=32, lr=1e-2, weight_decay=1e-4, clip=1.0):
+def raw_torch_fit(X, y, epochs, device, batch_size=32, lr=5e-3, weight_decay=1e-4, clip=1.0):
     """The same module class, data, batch size and training recipe as the estimator's
     defaults (AdamW, cosine schedule, label smoothing 0.1, clipping), by hand."""
     torch.manual_seed(0)
