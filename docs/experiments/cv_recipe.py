@@ -87,7 +87,7 @@ CANDIDATES = {
         "augment_noise": 0.0,
     },
     "recipe without smoothing": {**RECIPE, "label_smoothing": 0.0},
-    "recipe without augmentation": {**RECIPE, "augment_scale": 0.0, "augment_noise": 0.0},
+    "recipe without augmentation": INTERIM,
     "recipe, stronger augmentation": {**RECIPE, "augment_scale": 0.2, "augment_noise": 0.1},
     "recipe with a 10% hold-out": {**RECIPE, "validation_fraction": 0.1},
     # Fifth to eighth passes: changes to the interim defaults (the fourth pass's choice).
