@@ -10,6 +10,19 @@ from sklearn_bilstm_msa import BiLSTMMSAClassifier
 #: Where the project's real UEA/UCR `.ts` files live in a development checkout.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "uea"
 
+#: Tolerances for float32 model outputs computed in different batches (another batch
+#: size, other series beside it, another order) or by another runtime (ONNX): the CPU's
+#: float32 kernels are chosen by the shape of each product and round differently, by
+#: up to a few 1e-7 on probabilities (benchmarks/batch_dependence.py). Only the same
+#: computation on the same machine is compared bit for bit.
+FLOAT32_RTOL, FLOAT32_ATOL = 1e-5, 1e-6
+
+
+def assert_float32_close(actual, desired, scale=1.0):
+    """``actual == desired`` up to float32 rounding, for outputs of size about ``scale``."""
+    np.testing.assert_allclose(actual, desired, rtol=FLOAT32_RTOL, atol=FLOAT32_ATOL * scale)
+
+
 #: Tiny settings: tests check behaviour, not accuracy.
 FAST = dict(hidden_size=8, max_epochs=3, batch_size=16, random_state=0)
 

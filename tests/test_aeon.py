@@ -15,6 +15,7 @@ from sklearn_bilstm_msa.aeon import AeonBiLSTMMSAClassifier, AeonBiLSTMMSARegres
 from .conftest import FAST, make_bump_data
 
 
+@pytest.mark.numerics
 @parametrize_with_checks([AeonBiLSTMMSAClassifier, AeonBiLSTMMSARegressor])
 def test_aeon_compatible(check):
     check()

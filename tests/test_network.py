@@ -8,6 +8,8 @@ from torch import nn
 
 from sklearn_bilstm_msa import BiLSTMEncoder, BiLSTMMSANetwork, MultiScaleAttention
 
+pytestmark = pytest.mark.numerics
+
 
 def naive_weights(attention, h, lengths):
     """Eq. (2)-(3) and the normalised context, one step at a time (the reference)."""

@@ -11,6 +11,8 @@ pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
 
 from sklearn_bilstm_msa.onnx import OnnxPredictor  # noqa: E402
 
+pytestmark = pytest.mark.numerics
+
 
 def _ragged(X, seed=0):
     """Unequal-length series, including a one-step series."""

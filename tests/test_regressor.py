@@ -16,7 +16,7 @@ from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor
 from sklearn_bilstm_msa._regressor import expected_failed_checks
 from sklearn_bilstm_msa._training import HoldoutSplit
 
-from .conftest import FAST
+from .conftest import FAST, assert_float32_close
 
 # Small settings so that the checks run in seconds; large enough that the regressor
 # learns sklearn's regression problem (R^2 > 0.5 in check_regressors_train).
@@ -28,6 +28,7 @@ CHECKED = BiLSTMMSARegressor(
 LEARN = dict(hidden_size=8, max_epochs=30, lr=1e-2, batch_size=16, random_state=0)
 
 
+@pytest.mark.numerics
 @parametrize_with_checks([CHECKED], expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
@@ -136,6 +137,7 @@ def test_two_d_input_is_univariate_lists_are_unequal_length_and_any_length_predi
     assert reg.predict(np.concatenate([X, X], axis=2)).shape == (len(X),)
 
 
+@pytest.mark.numerics
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -151,19 +153,18 @@ def test_padding_never_changes_a_prediction(fitted, length, extra, seed):
     longer = [rng.normal(size=(2, length + e)) for e in extra]
     position = len(longer) // 2
     batch = longer[:position] + [series] + longer[position:]
-    np.testing.assert_allclose(
-        fitted.predict(batch)[position], fitted.predict([series])[0], rtol=1e-5, atol=1e-6
-    )
+    assert_float32_close(fitted.predict(batch)[position], fitted.predict([series])[0])
 
 
+@pytest.mark.numerics
 def test_predictions_do_not_depend_on_batch_composition(fitted, level_data):
     """float32 sums may round differently for other batch shapes; nothing else differs."""
     X, _ = level_data
     order = np.random.default_rng(0).permutation(len(X))
     full = fitted.predict(X)
-    np.testing.assert_allclose(fitted.predict(X[order]), full[order], rtol=1e-5, atol=1e-6)
+    assert_float32_close(fitted.predict(X[order]), full[order])
     by_case = np.concatenate([fitted.predict(X[i : i + 1]) for i in range(5)])
-    np.testing.assert_allclose(by_case, full[:5], rtol=1e-5, atol=1e-6)
+    assert_float32_close(by_case, full[:5])
 
 
 def test_attention_weights_have_a_row_per_scale(fitted, level_data):

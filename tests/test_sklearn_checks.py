@@ -4,6 +4,7 @@ Checks that contradict the time-series input contract are declared next to the
 estimator (``EXPECTED_FAILED_CHECKS`` in ``_classifier.py``), each with its reason.
 """
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
@@ -12,6 +13,8 @@ from sklearn_bilstm_msa._classifier import expected_failed_checks
 # Small settings so that the ~50 checks run in seconds; large enough that the
 # classifier learns sklearn's blob problems.
 CHECKED = BiLSTMMSAClassifier(hidden_size=16, max_epochs=40, lr=1e-2, random_state=0)
+
+pytestmark = pytest.mark.numerics
 
 
 @parametrize_with_checks([CHECKED], expected_failed_checks=expected_failed_checks)
