@@ -44,8 +44,9 @@ FLOAT32_BATCH_DEPENDENCE = (
     "moves in its last float32 bits with the number, order and lengths of the series "
     "predicted with it (measured: up to 7e-7 absolute on probabilities, 6e-6 relative); "
     "these checks ask for 1e-7 and 1e-9, which float32 cannot promise on every CPU. "
-    "Predicting in float64 would meet them at 1.4x to 3x the CPU prediction time. tests/test_batch_invariance.py checks that a case's output does not depend on "
-    "its batch beyond float32 precision (rtol 1e-5)"
+    "Predicting in float64 would meet them at 1.4x to 3x the CPU prediction time. "
+    "tests/test_batch_invariance.py checks that a case's output does not depend on its "
+    "batch beyond float32 precision (rtol 1e-5)"
 )
 
 _PARAMETERS_DOC = """\
