@@ -10,22 +10,27 @@ how ``y`` becomes the net's targets, and what it adds to a weights file.
 import inspect
 import numbers
 import re
+import warnings
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from skorch.dataset import unpack_data
 from skorch.utils import to_device
 
 from ._data import channel_statistics, check_collection, check_window_sizes
-from ._network import CONTEXT_MODES, BiLSTMMSANetwork
+from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
 from ._training import (
     AUTO_BATCH_MAX,
+    AUTO_STEM_STEPS,
     LR_SCHEDULES,
+    STEMS,
     HoldoutSplit,
     auto_batch_size,
+    auto_stem_stride,
     check_precision,
     holdout_size,
     isolated_torch_state,
@@ -68,6 +73,22 @@ hidden_size : int, default=64
         series, so each context is a convex combination of hidden states. The
         default was chosen by cross-validation on training splits (see
         ``docs/method.md``).
+    stem : {{"conv", None}}, default=None
+        The front-end before the BiLSTM. ``None`` is the paper's model: the BiLSTM
+        reads the standardised series. ``"conv"`` puts a learned convolution
+        (``hidden_size`` filters of width 7, ReLU) in front, followed by the mean over
+        non-overlapping windows of ``stem_stride`` steps, which shortens the series
+        that the BiLSTM reads ``stem_stride``-fold. Attention weights are mapped back
+        onto the input's time axis.
+    stem_stride : int or "auto", default="auto"
+        The front-end's shortening factor (with ``stem="conv"``). ``"auto"`` takes
+        ``max(1, round(median training length / {auto_steps}))``, so that the BiLSTM
+        reads about {auto_steps} steps (``stem_stride_`` holds the value).
+    n_estimators : int, default=1
+        Networks in a seed ensemble: ``n_estimators`` independently initialised
+        networks, each trained on its own loss on the same batches, kept in one
+        module (:class:`SeedEnsemble`); predictions average their outputs
+        (probabilities for the classifier). ``1`` is a single network.
     dropout : float, default=0.1
         Dropout between LSTM layers and before the head.
     max_epochs : int, default=100
@@ -135,6 +156,8 @@ n_channels_ : int
         count must match at predict time; series may have any length.
     window_sizes_ : tuple
         Validated window widths.
+    stem_stride_ : int or None
+        The front-end's shortening factor (``None`` without a stem).
     channel_mean_, channel_std_ : ndarray of shape (n_channels,)
         Standardisation statistics (0 and 1 when ``normalize=False``).
     net_ : skorch.{net}
@@ -170,6 +193,7 @@ def fill_shared_doc(*, holdout, net=None, classifier=False):
     def decorate(cls):
         parameters = _PARAMETERS_DOC.format(
             holdout=holdout,
+            auto_steps=AUTO_STEM_STEPS,
             label_smoothing=_LABEL_SMOOTHING_DOC if classifier else "",
         )
         signature = inspect.signature(cls.__init__).parameters
@@ -209,6 +233,9 @@ class _BaseBiLSTMMSA(BaseEstimator):
         bidirectional=True,
         window_sizes=(3, 7, 15),
         context="sum",
+        stem=None,
+        stem_stride="auto",
+        n_estimators=1,
         dropout=0.1,
         max_epochs=100,
         batch_size=32,
@@ -233,6 +260,9 @@ class _BaseBiLSTMMSA(BaseEstimator):
         self.bidirectional = bidirectional
         self.window_sizes = window_sizes
         self.context = context
+        self.stem = stem
+        self.stem_stride = stem_stride
+        self.n_estimators = n_estimators
         self.dropout = dropout
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -266,8 +296,12 @@ class _BaseBiLSTMMSA(BaseEstimator):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
-        for name in ("hidden_size", "num_layers", "max_epochs", "patience"):
+        for name in ("hidden_size", "num_layers", "max_epochs", "patience", "n_estimators"):
             positive_int(name)
+        if self.stem not in STEMS:
+            raise ValueError(f"stem must be one of {STEMS}, got {self.stem!r}.")
+        if self.stem_stride != "auto":
+            positive_int("stem_stride")
         if self.batch_size != "auto":
             positive_int("batch_size")
         if self.context not in CONTEXT_MODES:
@@ -297,24 +331,39 @@ class _BaseBiLSTMMSA(BaseEstimator):
         """Extra keyword arguments of the skorch net (the classifier's ``classes``)."""
         return {}
 
+    #: How a :class:`SeedEnsemble` of this estimator combines its members.
+    _ensemble_combine = None
+
+    def _module_kwargs(self, n_outputs):
+        """The network class and its ``module__`` parameters."""
+        params = {
+            "n_channels": self.n_channels_,
+            "n_outputs": n_outputs,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "bidirectional": self.bidirectional,
+            "window_sizes": self.window_sizes_,
+            "dropout": self.dropout,
+            "context": self.context,
+            "stem_stride": self.stem_stride_,
+        }
+        if self.n_estimators == 1:
+            return BiLSTMMSANetwork, params
+        extra = {"n_estimators": self.n_estimators, "combine": self._ensemble_combine}
+        return SeedEnsemble, {**extra, **params}
+
     def _build_net(self, n_outputs, device, seed, use_validation):
         cuda = torch.device(device).type == "cuda"
+        module, module_params = self._module_kwargs(n_outputs)
         return self._net_class(
-            module=BiLSTMMSANetwork,
+            module=module,
+            **{f"module__{name}": value for name, value in module_params.items()},
             bucket_by_length=self.bucket_by_length,
             precision=self.precision,
             augment_scale=self.augment_scale,
             augment_noise=self.augment_noise,
             iterator_train__pin_memory=cuda,
             iterator_valid__pin_memory=cuda,
-            module__n_channels=self.n_channels_,
-            module__n_outputs=n_outputs,
-            module__hidden_size=self.hidden_size,
-            module__num_layers=self.num_layers,
-            module__bidirectional=self.bidirectional,
-            module__window_sizes=self.window_sizes_,
-            module__dropout=self.dropout,
-            module__context=self.context,
             criterion=self._criterion,
             optimizer=torch.optim.AdamW,
             optimizer__weight_decay=self.weight_decay,
@@ -339,6 +388,15 @@ class _BaseBiLSTMMSA(BaseEstimator):
             verbose=int(self.verbose),
             **self._net_kwargs(n_outputs),
         )
+
+    def _fitted_stem_stride(self, lengths):
+        """The front-end's shortening factor for training series of these ``lengths``
+        (``None`` without a stem)."""
+        if self.stem is None:
+            return None
+        if self.stem_stride == "auto":
+            return auto_stem_stride(lengths)
+        return int(self.stem_stride)
 
     def _batch_size(self):
         """The mini-batch size: as given, or the ``"auto"`` rule's value from fit."""
@@ -365,6 +423,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
             self.channel_mean_ = np.zeros(data.n_channels)
             self.channel_std_ = np.ones(data.n_channels)
         data = data.standardized(self.channel_mean_, self.channel_std_)
+        self.stem_stride_ = self._fitted_stem_stride(data.lengths)
 
         seed = self._seed()
         self.batch_size_ = (
@@ -378,7 +437,31 @@ class _BaseBiLSTMMSA(BaseEstimator):
             self.net_.module_.eval()
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
+        self._warn_if_not_fitted_to_training_data()
         return self
+
+    def _chance_loss(self):
+        """The training loss of the best constant prediction (subclasses)."""
+        raise NotImplementedError
+
+    def _warn_if_not_fitted_to_training_data(self):
+        """A ``ConvergenceWarning`` when the last epoch's training loss is still within
+        5% of what a constant prediction achieves: the network learned (almost) nothing."""
+        final = float(self.history_[-1, "train_loss"])
+        chance = self._chance_loss()
+        if chance > 0 and final >= 0.95 * chance:
+            levers = ["another lr", "more max_epochs"]
+            if self.stem is None:
+                levers.insert(0, "the convolutional front-end (stem='conv')")
+            if self.context == "sum":
+                levers.insert(-2, "context='normalized'")
+            warnings.warn(
+                f"{type(self).__name__} ended training with a training loss of {final:.4f}, "
+                f"close to the {chance:.4f} of a constant prediction: the network did not "
+                f"fit its training data. Try {', '.join(levers[:-1])} or {levers[-1]}.",
+                ConvergenceWarning,
+                stacklevel=4,  # the user's call of fit
+            )
 
     # ----------------------------------------------------------------- predict
 
@@ -484,6 +567,7 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
             "channel_mean": torch.as_tensor(self.channel_mean_),
             "channel_std": torch.as_tensor(self.channel_std_),
             "n_iter": int(self.n_iter_),
+            "stem_stride": self.stem_stride_,
             "state_dict": {k: v.detach().cpu() for k, v in self.net_.module_.state_dict().items()},
         }
         torch.save(payload, path)
@@ -529,6 +613,8 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         estimator.channel_mean_ = payload["channel_mean"].numpy()
         estimator.channel_std_ = payload["channel_std"].numpy()
         estimator.n_iter_ = payload["n_iter"]
+        # Files from before the front-end existed hold the paper's model (no stem).
+        estimator.stem_stride_ = payload.get("stem_stride")
         resolved = resolve_device(estimator.device, fallback_to_cpu=True)
         net = estimator._build_net(estimator._n_outputs(), resolved, seed=0, use_validation=False)
         net.initialize()

@@ -3,13 +3,12 @@
 import numbers
 
 import numpy as np
-import torch
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 
 from ._base import FLOAT32_BATCH_DEPENDENCE, _BaseBiLSTMMSA, fill_shared_doc
 from ._data import check_labels
-from ._training import SeriesNetClassifier
+from ._training import MemberCrossEntropyLoss, SeriesNetClassifier
 
 __all__ = ["BiLSTMMSAClassifier"]
 
@@ -84,7 +83,8 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
     """
 
     _net_class = SeriesNetClassifier
-    _criterion = torch.nn.CrossEntropyLoss
+    _criterion = MemberCrossEntropyLoss
+    _ensemble_combine = "proba"
     _stratified_holdout = True
     _weights_format = "sklearn-bilstm-msa/weights/1"
 
@@ -95,6 +95,9 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         bidirectional=True,
         window_sizes=(3, 7, 15),
         context="sum",
+        stem=None,
+        stem_stride="auto",
+        n_estimators=1,
         dropout=0.1,
         max_epochs=100,
         batch_size="auto",
@@ -130,7 +133,17 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         y = check_labels(y, n_cases)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
-        return encoder.transform(y).astype(np.int64)
+        codes = encoder.transform(y).astype(np.int64)
+        self._class_shares = np.bincount(codes, minlength=len(self.classes_)) / len(codes)
+        return codes
+
+    def _chance_loss(self):
+        # The best constant prediction under label smoothing predicts the smoothed
+        # class shares q = (1 - ls) * shares + ls / K; its loss is their entropy.
+        ls = float(self.label_smoothing)
+        q = (1.0 - ls) * self._class_shares + ls / len(self._class_shares)
+        q = q[q > 0]
+        return float(-(q * np.log(q)).sum())
 
     def _n_outputs(self):
         return len(self.classes_)

@@ -9,6 +9,8 @@ number of attention scales.
 Equation numbers refer to ``docs/method.md`` (Yang et al., 2025, arXiv 2504.15223).
 """
 
+import math
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -16,6 +18,8 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 __all__ = [
     "GLOBAL_WINDOW",
     "BiLSTMEncoder",
+    "ConvStem",
+    "SeedEnsemble",
     "MultiScaleAttention",
     "BiLSTMMSANetwork",
     "pool_states",
@@ -71,6 +75,66 @@ class BiLSTMEncoder(nn.Module):
         out, _ = self.lstm(packed)
         h, _ = pad_packed_sequence(out, batch_first=True, total_length=total_length)
         return h  # (N, T, D*H), zeros at padded steps
+
+
+class ConvStem(nn.Module):
+    """The front-end: a learned convolution over time, then shortening by pooling.
+
+    ``z = relu(conv_k(x))`` with ``F`` filters of width ``k`` ("same" padding), then
+    the mean of ``z`` over non-overlapping windows of ``stride`` real steps, so that a
+    series of length ``L`` leaves the stem with ``ceil(L / stride)`` steps. Padded
+    steps are zeroed before the convolution (a series padded with anything gives what
+    it gives unpadded, since the convolution pads with zeros too) and take no part in
+    any window mean (the last window of a series averages only its real steps).
+
+    Parameters
+    ----------
+    n_channels : int
+        Input channels ``C``.
+    out_channels : int
+        Filters ``F``.
+    kernel_size : int
+        Odd filter width ``k``.
+    stride : int
+        Shortening factor ``s`` (1: no shortening).
+    """
+
+    def __init__(self, n_channels, out_channels, kernel_size=7, stride=1):
+        super().__init__()
+        if kernel_size % 2 != 1:
+            raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
+        self.conv = nn.Conv1d(n_channels, out_channels, kernel_size, padding=kernel_size // 2)
+        self.stride = int(stride)
+        self.output_size = out_channels
+
+    def output_lengths(self, lengths):
+        """Lengths after shortening: ``ceil(L / stride)``."""
+        return torch.div(lengths + self.stride - 1, self.stride, rounding_mode="floor")
+
+    def window_counts(self, lengths, n_steps):
+        """Real input steps (N, T') in each pooling window of each series (>= 1 inside
+        the series, 0 beyond it)."""
+        starts = torch.arange(n_steps, device=lengths.device) * self.stride  # (T',)
+        counts = lengths.unsqueeze(1) - starts.unsqueeze(0)  # (N, T')
+        return counts.clamp(min=0, max=self.stride)
+
+    def forward(self, x, lengths):
+        """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
+        steps = torch.arange(x.shape[1], device=x.device)
+        mask = (steps.unsqueeze(0) < lengths.to(x.device).unsqueeze(1)).to(x.dtype)  # (N, T)
+        z = torch.relu(self.conv((x * mask.unsqueeze(-1)).transpose(1, 2)))  # (N, F, T)
+        z = z * mask.unsqueeze(1)  # padded steps out of every window
+        if self.stride > 1:
+            # s - 1 zero steps on the right make floor((T + s - 1) / s) = ceil(T / s)
+            # whole windows, also for T < s, with a pad of fixed size (ONNX-friendly).
+            # Window means over real steps: the pooled values over the pooled mask.
+            tail = z.new_zeros(z.shape[0], 1, self.stride - 1)  # (N, 1, s-1)
+            z = torch.cat([z, tail.expand(-1, z.shape[1], -1)], dim=2)
+            share = torch.cat([mask.unsqueeze(1), tail], dim=2)  # (N, 1, T+s-1)
+            z = nn.functional.avg_pool1d(z, self.stride)  # (N, F, T')
+            share = nn.functional.avg_pool1d(share, self.stride)  # (N, 1, T')
+            z = z / share.clamp(min=1e-12)  # (N, F, T'), zero beyond each length
+        return z.transpose(1, 2), self.output_lengths(lengths)  # (N, T', F), (N,)
 
 
 class MultiScaleAttention(nn.Module):
@@ -182,6 +246,11 @@ class BiLSTMMSANetwork(nn.Module):
         Dropout between LSTM layers and before the head.
     context : {"normalized", "sum"}
         See :class:`MultiScaleAttention`.
+    stem_stride : int or None
+        ``None``: no front-end, the paper's model. An int ``s``: a :class:`ConvStem`
+        with ``hidden_size`` filters shortens the series ``s``-fold before the encoder.
+    stem_kernel_size : int
+        Filter width of the stem.
     """
 
     def __init__(
@@ -194,8 +263,15 @@ class BiLSTMMSANetwork(nn.Module):
         window_sizes=(3, 7, 15),
         dropout=0.0,
         context="sum",
+        stem_stride=None,
+        stem_kernel_size=7,
     ):
         super().__init__()
+        if stem_stride is None:
+            self.stem = None
+        else:
+            self.stem = ConvStem(n_channels, hidden_size, stem_kernel_size, stem_stride)
+            n_channels = self.stem.output_size
         self.encoder = BiLSTMEncoder(n_channels, hidden_size, num_layers, bidirectional, dropout)
         features = self.encoder.output_size
         if len(window_sizes) > 0:
@@ -216,18 +292,80 @@ class BiLSTMMSANetwork(nn.Module):
         # A batch drawn from a long-padded dataset needs only its own longest length.
         return x[:, : int(lengths.max())]
 
+    def front_end(self, x, lengths):
+        """The encoder's input: ``x`` (N, T, C) through the stem, if any, and its lengths."""
+        if self.stem is None:
+            return x, lengths
+        return self.stem(x, lengths)  # (N, ceil(T / s), F), (N,)
+
     def attention_weights(self, x, lengths):
-        """Weights (N, S, T) that each scale gives to each step (zero at padding)."""
-        mask = self._mask(x, lengths)  # (N, T)
-        h = self.encoder(x, lengths)  # (N, T, D*H)
+        """Weights (N, S, T) that each scale gives to each input step (zero at padding).
+
+        With a stem, the weight of an encoder step is shared evenly by the real input
+        steps of its pooling window, so each scale's total is unchanged.
+        """
+        z, z_lengths = self.front_end(x, lengths)  # (N, T', F)
+        mask = self._mask(z, z_lengths)  # (N, T')
+        h = self.encoder(z, z_lengths)  # (N, T', D*H)
         if self.attention is None:
             return h.new_zeros(x.shape[0], 0, x.shape[1])
-        return self.attention.weights(h, mask).transpose(1, 2)  # (N, S, T)
+        weights = self.attention.weights(h, mask).transpose(1, 2)  # (N, S, T')
+        if self.stem is None:
+            return weights
+        counts = self.stem.window_counts(lengths.to(x.device), z.shape[1])  # (N, T')
+        weights = weights / counts.clamp(min=1).unsqueeze(1).to(weights.dtype)
+        weights = weights.repeat_interleave(self.stem.stride, dim=2)[:, :, : x.shape[1]]
+        return weights * self._mask(x, lengths).unsqueeze(1).to(weights.dtype)  # (N, S, T)
 
     def forward(self, x, lengths):
         """Logits (N, n_outputs) of series ``x`` (N, T, C) with true ``lengths`` (N,)."""
         x = self._trim(x, lengths)  # (N, T', C)
-        mask = self._mask(x, lengths)  # (N, T')
-        h = self.encoder(x, lengths)  # (N, T', D*H), eq. (1)
+        x, lengths = self.front_end(x, lengths)  # (N, T'', F) with a stem
+        mask = self._mask(x, lengths)  # (N, T'')
+        h = self.encoder(x, lengths)  # (N, T'', D*H), eq. (1)
         context = pool_states(h, mask, self.attention)  # (N, S*D*H) or (N, D*H)
         return self.head(self.dropout(context))  # (N, n_outputs), eq. (6) before softmax
+
+
+class SeedEnsemble(nn.Module):
+    """Several independently initialised networks in one module.
+
+    In training mode the members' outputs are stacked, (N, M, n_outputs), so that each
+    member learns from its own loss (:class:`MemberLoss`), as separately trained
+    networks would. In eval mode the members are combined: ``"proba"`` gives the log of
+    the mean of the members' softmax probabilities (so a softmax of it is the mean
+    probability, and argmax/cross-entropy work on it as on logits), ``"mean"`` the mean
+    output (regression).
+
+    Parameters
+    ----------
+    n_estimators : int
+        Members ``M``.
+    combine : {"proba", "mean"}
+    **network_params
+        Parameters of each :class:`BiLSTMMSANetwork`.
+    """
+
+    def __init__(self, n_estimators, combine, **network_params):
+        super().__init__()
+        if combine not in ("proba", "mean"):
+            raise ValueError(f"combine must be 'proba' or 'mean', got {combine!r}.")
+        self.combine = combine
+        self.members = nn.ModuleList(
+            BiLSTMMSANetwork(**network_params) for _ in range(n_estimators)
+        )
+
+    def combine_outputs(self, outputs):
+        """Members' outputs (N, M, K) -> the ensemble's (N, K)."""
+        if self.combine == "mean":
+            return outputs.mean(dim=1)
+        log_proba = torch.log_softmax(outputs, dim=-1)  # (N, M, K)
+        return torch.logsumexp(log_proba, dim=1) - math.log(outputs.shape[1])  # (N, K)
+
+    def attention_weights(self, x, lengths):
+        """Each member's weights, members one after the other: (N, M*S, T)."""
+        return torch.cat([m.attention_weights(x, lengths) for m in self.members], dim=1)
+
+    def forward(self, x, lengths):
+        outputs = torch.stack([m(x, lengths) for m in self.members], dim=1)  # (N, M, K)
+        return outputs if self.training else self.combine_outputs(outputs)

@@ -6,7 +6,7 @@ from sklearn.base import RegressorMixin
 
 from ._base import FLOAT32_BATCH_DEPENDENCE, _BaseBiLSTMMSA, fill_shared_doc
 from ._data import check_targets, target_statistics
-from ._training import SeriesNetRegressor
+from ._training import MemberMSELoss, SeriesNetRegressor
 
 __all__ = ["BiLSTMMSARegressor"]
 
@@ -75,7 +75,8 @@ class BiLSTMMSARegressor(RegressorMixin, _BaseBiLSTMMSA):
     """
 
     _net_class = SeriesNetRegressor
-    _criterion = torch.nn.MSELoss
+    _criterion = MemberMSELoss
+    _ensemble_combine = "mean"
     _stratified_holdout = False
     _weights_format = "sklearn-bilstm-msa/regressor-weights/1"
 
@@ -88,7 +89,13 @@ class BiLSTMMSARegressor(RegressorMixin, _BaseBiLSTMMSA):
         targets, one_d = check_targets(y, n_cases)
         self._y_ndim = 1 if one_d else 2
         self.target_mean_, self.target_std_ = target_statistics(targets)
-        return ((targets - self.target_mean_) / self.target_std_).astype(np.float32)
+        scaled = (targets - self.target_mean_) / self.target_std_
+        # The mean squared error of predicting the mean (0 after scaling).
+        self._constant_loss = float(np.mean(scaled**2))
+        return scaled.astype(np.float32)
+
+    def _chance_loss(self):
+        return self._constant_loss
 
     def _n_outputs(self):
         return len(self.target_mean_)

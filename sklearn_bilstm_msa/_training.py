@@ -78,6 +78,18 @@ def isolated_torch_state(seed, n_jobs):
             torch.set_num_threads(previous_threads)
 
 
+#: ``stem`` values: the front-end before the BiLSTM (``None``: the paper's model).
+STEMS = ("conv", None)
+
+#: ``stem_stride="auto"`` shortens the median training series to about this many steps.
+AUTO_STEM_STEPS = 32
+
+
+def auto_stem_stride(lengths):
+    """``stem_stride="auto"``: ``max(1, round(median length / AUTO_STEM_STEPS))``."""
+    return int(max(1, round(float(np.median(lengths)) / AUTO_STEM_STEPS)))
+
+
 #: The bounds of ``batch_size="auto"``.
 AUTO_BATCH_MIN, AUTO_BATCH_MAX = 4, 32
 
@@ -371,6 +383,27 @@ class SeriesNetMixin:
             scaler.step(optimizer)
         scaler.update()
         return accumulator.get_step()
+
+
+class MemberCrossEntropyLoss(torch.nn.CrossEntropyLoss):
+    """``CrossEntropyLoss`` that also takes a seed ensemble's stacked member logits
+    (N, M, K): the mean of the members' losses, so each member learns on its own."""
+
+    def forward(self, input, target):
+        if input.dim() == 3:
+            members = input.shape[1]
+            return super().forward(input.flatten(0, 1), target.repeat_interleave(members))
+        return super().forward(input, target)
+
+
+class MemberMSELoss(torch.nn.MSELoss):
+    """``MSELoss`` that also takes a seed ensemble's stacked member outputs (N, M, K)
+    against targets (N, K): the mean of the members' losses."""
+
+    def forward(self, input, target):
+        if input.dim() == 3:
+            target = target.unsqueeze(1).expand_as(input)
+        return super().forward(input, target)
 
 
 class SeriesNetClassifier(SeriesNetMixin, NeuralNetClassifier):

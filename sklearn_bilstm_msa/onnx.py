@@ -37,7 +37,7 @@ import torch
 from torch import nn
 
 from ._data import check_collection
-from ._network import BiLSTMMSANetwork, pool_states
+from ._network import BiLSTMMSANetwork, SeedEnsemble, pool_states
 
 __all__ = ["OnnxPredictor", "export_onnx"]
 
@@ -96,14 +96,36 @@ class _UnpackedEncoder(nn.Module):
         return h
 
 
-class _ExportModule(nn.Module):
-    """Raw (N, C, T) series and lengths in, probabilities or targets out."""
+class _ExportNetwork(nn.Module):
+    """One fitted :class:`BiLSTMMSANetwork` with the unpacked encoder: standardised
+    (N, T, C) series and lengths in, logits (or scaled targets) out."""
 
-    def __init__(self, network, mean, std, kind, target_mean=None, target_std=None):
+    def __init__(self, network):
         super().__init__()
+        self.stem = network.stem
         self.encoder = _UnpackedEncoder(network.encoder.lstm)
         self.attention = network.attention
         self.head = network.head
+
+    def forward(self, x, lengths):
+        if self.stem is not None:
+            x, lengths = self.stem(x, lengths)  # (N, ceil(T / s), F)
+        mask = BiLSTMMSANetwork._mask(x, lengths)  # (N, T)
+        steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)  # (1, T)
+        last = lengths.unsqueeze(1) - 1  # (N, 1)
+        reverse_index = torch.where(mask, last - steps, steps)  # (N, T)
+        h = self.encoder(x, mask, reverse_index)  # (N, T, D*H)
+        return self.head(pool_states(h, mask, self.attention))
+
+
+class _ExportModule(nn.Module):
+    """Raw (N, C, T) series and lengths in, probabilities or targets out."""
+
+    def __init__(self, module, mean, std, kind, target_mean=None, target_std=None):
+        super().__init__()
+        # A seed ensemble's members, or the one network.
+        networks = module.members if isinstance(module, SeedEnsemble) else [module]
+        self.networks = nn.ModuleList(_ExportNetwork(network) for network in networks)
         self.kind = kind
         self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, -1, 1))
         self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, -1, 1))
@@ -113,14 +135,12 @@ class _ExportModule(nn.Module):
 
     def forward(self, x, lengths):
         x = ((x - self.mean) / self.std).transpose(1, 2)  # (N, T, C) standardised
-        mask = BiLSTMMSANetwork._mask(x, lengths)  # (N, T)
-        steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)  # (1, T)
-        last = lengths.unsqueeze(1) - 1  # (N, 1)
-        reverse_index = torch.where(mask, last - steps, steps)  # (N, T)
-        h = self.encoder(x, mask, reverse_index)  # (N, T, D*H)
-        out = self.head(pool_states(h, mask, self.attention))
+        outputs = [network(x, lengths) for network in self.networks]  # M x (N, K)
         if self.kind == "classifier":
-            return torch.softmax(out, dim=-1)
+            # A seed ensemble's prediction is the mean of its members' probabilities.
+            proba = [torch.softmax(out, dim=-1) for out in outputs]
+            return torch.stack(proba, dim=1).mean(dim=1)
+        out = torch.stack(outputs, dim=1).mean(dim=1)
         return out * self.target_std + self.target_mean
 
 

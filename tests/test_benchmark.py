@@ -25,6 +25,7 @@ from sklearn_bilstm_msa.benchmark import (
     write_result,
 )
 from sklearn_bilstm_msa.benchmark._experiments import write_manifest
+from sklearn_bilstm_msa.benchmark._tasks import run_task
 from sklearn_bilstm_msa.benchmark.cli import DEFAULT_DATASETS, build_parser, main
 
 from .conftest import make_bump_data
@@ -499,3 +500,16 @@ def test_published_numbers_are_the_bakeoff_files():
     assert japanese.accuracy.tolist() == [0.962] and "TimesNet" in japanese.source.iloc[0]
     assert set(published.classifier) >= {"ROCKET", "HC2", "InceptionTime", "ResNet"}
     assert published.source.str.startswith("Ruiz et al. 2021").sum() > 1000
+
+
+def test_results_record_how_well_our_networks_fitted_their_training_data(data_dir):
+    """A fit that learned nothing must show in every report (issue 13)."""
+    data = load_dataset("TinyUneq", data_dir)
+    ours, hydra = (
+        run_task(Task(c, "TinyUneq", 0, data.X_train, data.y_train, data.X_test, data.y_test))
+        for c in ("BiLSTM-MSA", "Hydra")
+    )
+    m = ours.metrics()
+    assert 0.0 <= m["train_accuracy"] <= 1.0 and m["train_loss"] > 0
+    assert ours.params["train_loss"] == m["train_loss"]
+    assert np.isnan(hydra.metrics()["train_accuracy"])  # aeon's have no training history

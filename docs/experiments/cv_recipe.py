@@ -98,6 +98,11 @@ CANDIDATES = {
     "weight_decay=1e-2": {**INTERIM, "weight_decay": 1e-2},
     "label_smoothing=0.2": {**INTERIM, "label_smoothing": 0.2},
     "lr=5e-3": {**INTERIM, "lr": 5e-3},
+    # Ninth pass (issue 13): the front-end and the seed ensemble over the issue-6 defaults.
+    "stem=conv": {"stem": "conv"},
+    "stem=conv, context=normalized": {"stem": "conv", "context": "normalized"},
+    "stem=conv, 3 seeds": {"stem": "conv", "n_estimators": 3},
+    "stem=conv, stride 1": {"stem": "conv", "stem_stride": 1},
 }
 
 

@@ -52,6 +52,8 @@ METRICS = (
     "log_loss",
     "fit_seconds",
     "predict_seconds",
+    "train_accuracy",
+    "train_loss",
 )
 
 
@@ -83,6 +85,9 @@ class Result:
         return compute_metrics(self.y_true, self.y_pred, self.proba) | {
             "fit_seconds": self.fit_ms / 1000.0,
             "predict_seconds": self.predict_ms / 1000.0,
+            # Recorded for our networks (run_task); NaN for other contenders.
+            "train_accuracy": self.params.get("train_accuracy", np.nan),
+            "train_loss": self.params.get("train_loss", np.nan),
         }
 
 

@@ -99,6 +99,19 @@ def _torch_threads(threads):
         torch.set_num_threads(before)
 
 
+def _training_fit(estimator, X_train, y_train):
+    """How well a network fitted its own training data: the last epoch's training loss
+    and the accuracy on the training split, so that a fit that learned nothing shows
+    in every report. Empty for estimators without a training history (aeon's)."""
+    history = getattr(estimator, "history_", None)
+    if history is None or not len(history):
+        return {}
+    return {
+        "train_loss": float(history[-1, "train_loss"]),
+        "train_accuracy": float(np.mean(estimator.predict(X_train) == np.asarray(y_train))),
+    }
+
+
 def run_task(task, threads=1, quick=False):
     """Fit and predict one task; return its :class:`Result` (run on a worker)."""
     from ._results import Result
@@ -116,6 +129,7 @@ def run_task(task, threads=1, quick=False):
         start = time.perf_counter()
         proba = np.asarray(estimator.predict_proba(X_test), dtype=np.float64)
         predict_ms = (time.perf_counter() - start) * 1000
+        training = _training_fit(estimator, X_train, task.y_train)
     # Columns in the order of the sorted training labels, whatever the estimator keeps;
     # rows renormalised in float64 (float32 softmax rows are off by ~1e-7).
     order = [list(estimator.classes_).index(c) for c in encoder.classes_]
@@ -130,6 +144,7 @@ def run_task(task, threads=1, quick=False):
         "quick": quick,
         "random_state": task.resample,
         "package": f"sklearn-bilstm-msa {__version__}",
+        **training,
         **dict(task.notes),
     }
     return Result(

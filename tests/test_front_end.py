@@ -1,0 +1,206 @@
+"""The convolutional front-end (``stem``), the seed ensemble (``n_estimators``) and the
+warning when a fit learned nothing (issue 13)."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import ConvergenceWarning
+
+from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSARegressor
+from sklearn_bilstm_msa._network import ConvStem, SeedEnsemble
+from sklearn_bilstm_msa._training import AUTO_STEM_STEPS, auto_stem_stride
+
+from .conftest import FAST, assert_float32_close, make_bump_data
+
+# ------------------------------------------------------------------ the stem
+
+
+@pytest.mark.parametrize("stride", [1, 3, 8])
+def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(stride):
+    torch.manual_seed(0)
+    stem = ConvStem(2, 5, kernel_size=7, stride=stride)
+    lengths = torch.tensor([17, 9, 2, 1])
+    x = torch.randn(4, 17, 2)
+    out, out_lengths = stem(x, lengths)
+    assert out_lengths.tolist() == [-(-n // stride) for n in lengths.tolist()]
+    assert out.shape == (4, -(-17 // stride), 5)
+    for i, n in enumerate(lengths.tolist()):
+        alone, _ = stem(x[i : i + 1, :n], lengths[i : i + 1])
+        garbage = x[i : i + 1].clone()
+        garbage[:, n:] = 1e3
+        padded, _ = stem(garbage, lengths[i : i + 1])
+        m = int(out_lengths[i])
+        assert torch.allclose(out[i, :m], alone[0], atol=1e-6)
+        assert torch.equal(padded[0, :m], out[i, :m]) or torch.allclose(
+            padded[0, :m], out[i, :m], atol=1e-6
+        )
+        assert (out[i, m:] == 0).all()
+
+
+def test_stem_windows_are_means_of_the_convolved_real_steps():
+    stem = ConvStem(1, 1, kernel_size=1, stride=4)
+    with torch.no_grad():
+        stem.conv.weight.fill_(1.0)
+        stem.conv.bias.zero_()
+    x = torch.arange(1.0, 11.0).view(1, 10, 1)  # relu(x) = x
+    out, lengths = stem(x, torch.tensor([10]))
+    assert lengths.tolist() == [3]
+    assert torch.allclose(out[0, :, 0], torch.tensor([2.5, 6.5, 9.5]))  # last: (9+10)/2
+
+
+def test_without_a_stem_the_network_is_the_papers():
+    paper = BiLSTMMSANetwork(3, 2, hidden_size=8)
+    assert paper.stem is None
+    assert not any(name.startswith("stem") for name in paper.state_dict())
+    assert BiLSTMMSAClassifier().stem is None or BiLSTMMSAClassifier(stem=None).stem is None
+
+
+@pytest.mark.parametrize("context", ["sum", "normalized"])
+def test_attention_of_a_stemmed_network_lies_on_the_input_time_axis(context):
+    torch.manual_seed(0)
+    net = BiLSTMMSANetwork(2, 3, hidden_size=8, stem_stride=4, context=context).eval()
+    x = torch.randn(3, 13, 2)
+    lengths = torch.tensor([13, 6, 2])
+    plain = BiLSTMMSANetwork(8, 3, hidden_size=8, context=context).eval()
+    plain.encoder, plain.attention = net.encoder, net.attention
+    z, z_lengths = net.stem(x, lengths)
+    weights = net.attention_weights(x, lengths)  # (N, S, T)
+    assert weights.shape == (3, 3, 13)
+    for i, n in enumerate(lengths.tolist()):
+        assert (weights[i, :, n:] == 0).all()
+        # Each encoder step's weight is shared evenly by its window's real input steps.
+        total = plain.attention_weights(z[i : i + 1], z_lengths[i : i + 1]).sum(-1)
+        assert torch.allclose(weights[i : i + 1].sum(-1), total, atol=1e-6)
+
+
+def test_auto_stride_reads_about_32_steps_of_the_median_training_length():
+    assert AUTO_STEM_STEPS == 32
+    assert auto_stem_stride([10, 20, 30]) == 1
+    assert auto_stem_stride([470] * 5) == 15
+    assert auto_stem_stride([100, 2500, 2500]) == 78
+    X, y = make_bump_data(n_cases=20, n_timepoints=96)
+    clf = BiLSTMMSAClassifier(**FAST, stem="conv").fit(X, y)
+    assert clf.stem_stride_ == 3
+    assert BiLSTMMSAClassifier(**FAST, stem="conv", stem_stride=5).fit(X, y).stem_stride_ == 5
+    assert BiLSTMMSAClassifier(**FAST, stem=None).fit(X, y).stem_stride_ is None
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"stem": "lstm"}, "stem must be one of"),
+        ({"stem": "conv", "stem_stride": 0}, "stem_stride must be a positive integer"),
+        ({"stem": "conv", "stem_stride": "half"}, "stem_stride must be a positive integer"),
+        ({"n_estimators": 0}, "n_estimators must be a positive integer"),
+    ],
+)
+def test_bad_front_end_or_ensemble_parameters_are_refused(bump_data, params, message):
+    X, y = bump_data
+    with pytest.raises(ValueError, match=message):
+        BiLSTMMSAClassifier(**FAST, **params).fit(X, y)
+
+
+@pytest.mark.numerics
+def test_a_stemmed_classifier_keeps_the_estimator_contract():
+    X, y = make_bump_data(n_cases=40, n_timepoints=40)
+    ragged = [x[:, : 5 + 3 * (i % 12)] for i, x in enumerate(X)]
+    clf = BiLSTMMSAClassifier(**FAST, stem="conv", stem_stride=4).fit(ragged, y)
+    full = clf.predict_proba(ragged)
+    alone = np.vstack([clf.predict_proba([s]) for s in ragged[:6]])
+    assert_float32_close(alone, full[:6])
+    weights = clf.attention_weights(ragged[:4])
+    assert [w.shape for w in weights] == [(3, s.shape[1]) for s in ragged[:4]]
+
+
+# ------------------------------------------------------------ the ensemble
+
+
+@pytest.fixture(scope="module")
+def ensemble(bump_data):
+    X, y = bump_data
+    return BiLSTMMSAClassifier(**FAST, n_estimators=3).fit(X, y)
+
+
+def test_an_ensemble_is_one_module_whose_members_differ(ensemble):
+    module = ensemble.net_.module_
+    assert isinstance(module, SeedEnsemble) and len(module.members) == 3
+    heads = [m.head.weight.detach() for m in module.members]
+    assert not torch.allclose(heads[0], heads[1])
+
+
+@pytest.mark.numerics
+def test_ensemble_probabilities_are_the_mean_of_its_members(ensemble, bump_data):
+    X, _ = bump_data
+    from sklearn_bilstm_msa._data import check_collection
+
+    data = check_collection(X).standardized(ensemble.channel_mean_, ensemble.channel_std_)
+    x = torch.as_tensor(data.values)
+    lengths = torch.as_tensor(data.lengths)
+    with torch.no_grad():
+        members = [torch.softmax(m(x, lengths), -1) for m in ensemble.net_.module_.members]
+    assert_float32_close(ensemble.predict_proba(X), torch.stack(members).mean(0).numpy())
+    assert ensemble.attention_weights(X[:2]).shape == (2, 3 * 3, X.shape[2])
+
+
+def test_each_member_learns_from_its_own_loss(bump_data):
+    """Training on the stacked members' losses equals training each member alone: the
+    gradient of the mean loss w.r.t. one member is that member's own gradient / M."""
+    module = SeedEnsemble(2, "proba", n_channels=2, n_outputs=2, hidden_size=4).train()
+    x, lengths = torch.randn(5, 7, 2), torch.full((5,), 7)
+    y = torch.tensor([0, 1, 0, 1, 1])
+    from sklearn_bilstm_msa._training import MemberCrossEntropyLoss
+
+    MemberCrossEntropyLoss()(module(x, lengths), y).backward()
+    ensemble_grad = module.members[0].head.weight.grad.clone()
+    module.zero_grad()
+    torch.nn.CrossEntropyLoss()(module.members[0](x, lengths), y).backward()
+    assert torch.allclose(ensemble_grad * 2, module.members[0].head.weight.grad, atol=1e-6)
+
+
+def test_an_ensemble_saves_to_one_weights_file(ensemble, bump_data, tmp_path):
+    X, _ = bump_data
+    ensemble.save_weights(tmp_path / "ensemble.pt")
+    restored = BiLSTMMSAClassifier.load_weights(tmp_path / "ensemble.pt")
+    np.testing.assert_array_equal(restored.predict_proba(X), ensemble.predict_proba(X))
+
+
+@pytest.mark.numerics
+def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path):
+    pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
+    from sklearn_bilstm_msa.onnx import OnnxPredictor
+
+    X, y = bump_data
+    ragged = [x[:, : 5 + i % 20] for i, x in enumerate(X)]
+    clf = BiLSTMMSAClassifier(**FAST, stem="conv", stem_stride=3, n_estimators=2).fit(ragged, y)
+    onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "model.onnx"))
+    for batch in (ragged, X[:1], X[:, :, :2]):
+        np.testing.assert_allclose(
+            onnx_model.predict_proba(batch), clf.predict_proba(batch), atol=1e-5
+        )
+    reg = BiLSTMMSARegressor(**FAST, stem="conv", n_estimators=2).fit(X, X[:, 0].mean(1))
+    onnx_reg = OnnxPredictor(reg.export_onnx(tmp_path / "reg.onnx"))
+    assert_float32_close(onnx_reg.predict(ragged), reg.predict(ragged))
+
+
+# ----------------------------------------------------- failure to learn
+
+
+def test_a_fit_that_learns_nothing_warns_and_names_what_to_try():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 1, 20))
+    y = rng.integers(0, 2, 40)  # labels unrelated to X
+    clf = BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1}, lr=1e-6)
+    with pytest.warns(ConvergenceWarning, match=r"did not fit its training data.*stem='conv'"):
+        clf.fit(X, y)
+    reg = BiLSTMMSARegressor(**{**FAST, "max_epochs": 1}, lr=1e-6)
+    with pytest.warns(ConvergenceWarning, match="constant prediction"):
+        reg.fit(X, rng.normal(size=40))
+
+
+def test_a_fit_that_learns_does_not_warn(bump_data):
+    X, y = bump_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        BiLSTMMSAClassifier(**{**FAST, "max_epochs": 20}, lr=1e-2).fit(X, y)
