@@ -579,6 +579,27 @@ def test_report_puts_published_numbers_beside_measured_and_draws_cd(tmp_path, ca
     )
 
 
+def test_report_on_two_datasets_draws_accuracy_against_time_and_per_dataset(tmp_path, capsys):
+    root = tmp_path / "res" / "compare"
+    write_manifest(root, "compare", datasets=["BasicMotions", "Toy"])
+    rng = np.random.default_rng(0)
+    for clf in ("BiLSTM-MSA", "MiniRocket"):
+        for dataset in ("BasicMotions", "Toy"):
+            y = rng.integers(0, 3, 20)
+            write_result(root, Result(dataset, clf, 0, y, y, np.eye(3)[y], 10, 1))
+    args = ["report", "--results-dir", str(tmp_path / "res"), "--out", str(tmp_path / "rep")]
+    status, out, err = _cli(args, capsys)
+    assert status == 0, err
+    out_dir = tmp_path / "rep" / "compare"
+    for stem in ("accuracy_vs_fit_time", "accuracy_per_dataset"):
+        assert (out_dir / f"{stem}.png").stat().st_size > 0
+        svg = (out_dir / f"{stem}.svg").read_text()
+        assert "BiLSTM-MSA" in svg and "MiniRocket" in svg
+    # BasicMotions has published numbers: drawn, and named as published.
+    assert "(published)" in (out_dir / "accuracy_per_dataset.svg").read_text()
+    assert not (out_dir / "critical_difference.png").exists()  # that one needs 5 datasets
+
+
 def test_report_without_results_says_what_it_expected(tmp_path, capsys):
     status, out, err = _cli(["report", "--results-dir", str(tmp_path)], capsys)
     assert status == 1 and "No experiment results under" in err
