@@ -2,12 +2,14 @@
 
 Public API: :class:`BiLSTMMSAClassifier` and :class:`BiLSTMMSARegressor` (one network
 and training set-up, two heads), the torch module :class:`BiLSTMMSANetwork` and its
-parts, and :func:`plot_attention` (needs the ``viz`` extra). aeon users import the aeon
+parts, :func:`load_weights` (a weights file back as the estimator that wrote it), and
+:func:`plot_attention` (needs the ``viz`` extra). aeon users import the aeon
 estimators from :mod:`sklearn_bilstm_msa.aeon`.
 """
 
 from ._classifier import BiLSTMMSAClassifier
 from ._network import BiLSTMEncoder, BiLSTMMSANetwork, MultiScaleAttention
+from ._persistence import load_weights
 from ._regressor import BiLSTMMSARegressor
 from .plotting import plot_attention
 
@@ -19,6 +21,7 @@ __all__ = [
     "BiLSTMEncoder",
     "BiLSTMMSANetwork",
     "MultiScaleAttention",
+    "load_weights",
     "plot_attention",
     "__version__",
 ]

@@ -7,10 +7,14 @@ here once. A subclass says what its head learns: the skorch net class and loss,
 how ``y`` becomes the net's targets, and what it adds to a weights file.
 """
 
+import functools
 import inspect
 import numbers
+import pickle
 import re
+import types
 import warnings
+import zipfile
 
 import numpy as np
 import torch
@@ -21,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.dataset import unpack_data
 from skorch.utils import to_device
 
-from ._data import channel_statistics, check_collection, check_window_sizes
+from ._data import channel_statistics, check_collection, check_n_channels, check_window_sizes
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
 from ._training import (
     AUTO_BATCH_MAX,
@@ -210,6 +214,34 @@ def fill_shared_doc(*, holdout, net=None, classifier=False):
         return cls
 
     return decorate
+
+
+class _class_call_only:  # noqa: N801 - used as a decorator, like classmethod
+    """``classmethod`` that refuses calls on an instance.
+
+    ``clf.load_weights(path)`` reads as "load into ``clf``", but a weights file
+    holds its own hyper-parameters, so loading makes a new estimator; an instance
+    call would return it and leave ``clf`` unfitted without a word.
+    """
+
+    def __init__(self, func):
+        self.__func__ = func
+        functools.update_wrapper(self, func)
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return types.MethodType(self.__func__, owner)
+        name, cls = self.__func__.__name__, type(instance).__name__
+
+        def refuse(*args, **kwargs):
+            raise TypeError(
+                f"{name} makes a new estimator from a file and cannot load into an existing "
+                f"one: call it on the class, `model = {cls}.{name}(path)`, or use "
+                f"`sklearn_bilstm_msa.{name}(path)`, which returns whichever estimator the "
+                "file holds."
+            )
+
+        return refuse
 
 
 class _BaseBiLSTMMSA(BaseEstimator):
@@ -468,12 +500,8 @@ class _BaseBiLSTMMSA(BaseEstimator):
     def _check_input(self, X):
         check_is_fitted(self)
         data = check_collection(X)
-        if data.n_channels != self.n_channels_:
-            kind = self.__sklearn_tags__().estimator_type or "estimator"
-            raise ValueError(
-                f"X has {data.n_channels} channels but the {kind} was fitted on "
-                f"{self.n_channels_}; the channel count must match."
-            )
+        kind = self.__sklearn_tags__().estimator_type or "estimator"
+        check_n_channels(data, self.n_channels_, f"the {kind} was fitted on")
         return data.standardized(self.channel_mean_, self.channel_std_)
 
     def _net_output(self, X, method):
@@ -572,13 +600,18 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         }
         torch.save(payload, path)
 
-    @classmethod
+    @_class_call_only
     def load_weights(cls, path, device=None):
         """Rebuild a fitted estimator from a file written by :meth:`save_weights`.
 
+        Call it on the class, ``BiLSTMMSAClassifier.load_weights(path)``: it returns
+        a new estimator. Called on an instance it raises a ``TypeError`` rather than
+        leave that instance unfitted. :func:`sklearn_bilstm_msa.load_weights` loads a
+        file of either class.
+
         Parameters
         ----------
-        path : str or path-like
+        path : str, path-like or file object
             The file.
         device : str or None, default=None
             Where to put the model; ``None`` keeps the saved ``device`` parameter,
@@ -588,21 +621,28 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         -------
         estimator : instance of this class
             A fitted estimator (it has no training history).
+
+        Raises
+        ------
+        ValueError
+            For a file that is not a weights file (a pickle, say), or one written by
+            the other class.
         """
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-        saved_by = (
-            _WEIGHTS_FORMATS.get(payload.get("format")) if isinstance(payload, dict) else None
-        )
-        if saved_by is None:
-            raise ValueError(
-                f"{path} is not a weights file written by {cls.__name__}.save_weights."
-            )
+        return cls._from_weights(read_weights_file(path), path, device)
+
+    @classmethod
+    def _from_weights(cls, payload, path, device):
+        """The fitted estimator in ``payload``, a :func:`read_weights_file` result."""
+        saved_by = _WEIGHTS_FORMATS[payload["format"]]
         if saved_by != cls.__name__:
             raise ValueError(
                 f"{path} holds a {saved_by}, not a {cls.__name__}; "
-                f"load it with {saved_by}.load_weights."
+                f"load it with {saved_by}.load_weights (or sklearn_bilstm_msa.load_weights)."
             )
         params = dict(payload["params"])
+        # Files from before the front-end and the ensemble hold the paper's single model.
+        params.setdefault("stem", None)
+        params.setdefault("n_estimators", 1)
         if device is not None:
             params["device"] = device
         estimator = cls(**params)
@@ -613,7 +653,6 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         estimator.channel_mean_ = payload["channel_mean"].numpy()
         estimator.channel_std_ = payload["channel_std"].numpy()
         estimator.n_iter_ = payload["n_iter"]
-        # Files from before the front-end existed hold the paper's model (no stem).
         estimator.stem_stride_ = payload.get("stem_stride")
         resolved = resolve_device(estimator.device, fallback_to_cpu=True)
         net = estimator._build_net(estimator._n_outputs(), resolved, seed=0, use_validation=False)
@@ -631,3 +670,44 @@ _WEIGHTS_FORMATS = {
     "sklearn-bilstm-msa/weights/1": "BiLSTMMSAClassifier",
     "sklearn-bilstm-msa/regressor-weights/1": "BiLSTMMSARegressor",
 }
+
+
+def read_weights_file(path):
+    """The payload of a file written by ``save_weights``, read without running its code.
+
+    Anything else is a ``ValueError`` that says what the file is not; torch's own
+    errors for a pickle advise ``weights_only=False``, which is exactly what a safe
+    loader must never suggest, so they do not reach the user.
+    """
+    if hasattr(path, "seek"):
+        start = path.tell()
+        is_archive = zipfile.is_zipfile(path)
+        path.seek(start)
+        head = path.read(1)
+        path.seek(start)
+    else:
+        is_archive = zipfile.is_zipfile(path)  # FileNotFoundError for a missing file
+        with open(path, "rb") as handle:
+            head = handle.read(1)
+    not_ours = f"{path} is not a weights file written by save_weights"
+    if not is_archive:
+        if head == b"\x80":  # the first opcode of every pickle since protocol 2
+            raise ValueError(
+                f"{not_ours}: it is a pickle (joblib.dump or pickle.dump writes those). "
+                "load_weights never opens a pickle, because loading one runs code from "
+                "the file; if you trust its source, load it with joblib.load or pickle.load."
+            )
+        raise ValueError(f"{not_ours} (those are torch zip archives).")
+    try:
+        with warnings.catch_warnings():
+            # Files saved with a newer pickle protocol load fine; torch warns all the same.
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            payload = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError, ValueError):
+        raise ValueError(
+            f"{not_ours}: torch's safe loader cannot read it (not a torch file, or one "
+            "holding objects other than tensors and plain values)."
+        ) from None  # torch's message advises weights_only=False: not for us to suggest
+    if not (isinstance(payload, dict) and payload.get("format") in _WEIGHTS_FORMATS):
+        raise ValueError(f"{not_ours}: it has no sklearn-bilstm-msa format tag.")
+    return payload

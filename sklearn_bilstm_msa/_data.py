@@ -23,6 +23,7 @@ __all__ = [
     "SeriesCollection",
     "check_collection",
     "check_labels",
+    "check_n_channels",
     "check_targets",
     "check_window_sizes",
     "channel_statistics",
@@ -290,3 +291,17 @@ def channel_statistics(collection):
 def target_statistics(targets):
     """Mean and standard deviation of each column of the (n_cases, n_targets) targets."""
     return _column_statistics(np.asarray(targets, dtype=np.float64))
+
+
+def check_n_channels(data, n_channels, model):
+    """Raise a ``ValueError`` unless ``data`` has ``n_channels`` channels.
+
+    ``model`` completes the sentence "X has 3 channels but ... 2", for example
+    ``"the classifier was fitted on"``.
+    """
+    if data.n_channels != n_channels:
+        noun = "channel" if data.n_channels == 1 else "channels"
+        raise ValueError(
+            f"X has {data.n_channels} {noun} but {model} {n_channels}; "
+            "the channel count must match."
+        )

@@ -36,7 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._data import check_collection
+from ._data import check_collection, check_n_channels
 from ._network import BiLSTMMSANetwork, SeedEnsemble, pool_states
 
 __all__ = ["OnnxPredictor", "export_onnx"]
@@ -243,11 +243,7 @@ class OnnxPredictor:
 
     def _run(self, X):
         data = check_collection(X)
-        if data.n_channels != self.n_channels_:
-            raise ValueError(
-                f"X has {data.n_channels} channels but the exported model takes "
-                f"{self.n_channels_}; the channel count must match."
-            )
+        check_n_channels(data, self.n_channels_, "the exported model takes")
         x = np.ascontiguousarray(data.values.transpose(0, 2, 1), dtype=np.float32)  # (N, C, T)
         lengths = np.asarray(data.lengths, dtype=np.int64)
         (out,) = self.session.run(None, {"x": x, "lengths": lengths})

@@ -1,6 +1,12 @@
 """The benchmarking harness: CLI end to end, results files, resume, Dask, report, errors."""
 
+import argparse
 import json
+import os
+import subprocess
+import sys
+import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -355,6 +361,8 @@ def test_missing_and_unreadable_datasets_fail_but_keep_the_rest(data_dir, tmp_pa
     status, out, err = _cli(args, capsys)
     assert status == 1
     assert "Dataset 'Cricket' is not on this machine" in err
+    assert str(data_dir / "Cricket") in err  # the real folders searched, by name
+    assert "ERROR" not in err and all(line.count("error") <= 1 for line in err.splitlines())
     assert "put Cricket_TRAIN.ts and Cricket_TEST.ts" in err and "--data-dir DIR" in err
     assert "Could not read dataset 'Broken'" in err and "Broken_TRAIN.ts" in err
     assert "1 finished" in out and "2 dataset(s) not loaded" in out
@@ -376,6 +384,95 @@ def test_a_failing_task_is_reported_and_the_others_finish(data_dir, tmp_path, ca
     assert "FAILED Boom on TinyEq, resample 0: FloatingPointError: the loss diverged" in out
     assert "1 finished, 0 already done, 1 failed" in out
     assert [r.classifier for r in read_results(tmp_path / "compare")] == ["BiLSTM-MSA"]
+
+
+class _Noisy(_Spy):
+    def fit(self, X, y):
+        warnings.warn("a third-party library talks", UserWarning, stacklevel=1)
+        return super().fit(X, y)
+
+
+def test_warnings_in_tasks_go_to_a_log_not_between_the_result_lines(
+    data_dir, tmp_path, capsys, monkeypatch
+):
+    noisy = Contender("Noisy", lambda random_state, n_jobs, quick: _Noisy(random_state), True)
+    monkeypatch.setitem(CONTENDERS, "Noisy", noisy)
+    args = ["compare", "--datasets", "TinyEq", "--classifiers", "Noisy"]
+    args += ["--data-dir", str(data_dir), "--results-dir", str(tmp_path), "--quick"]
+    status, out, err = _cli([*args, "--threads", "1", "--n-jobs", "1"], capsys)  # with a bar
+    assert status == 0, err
+    assert "talks" not in out + err
+    log = tmp_path / "compare" / "warnings.log"
+    assert "1 warning(s) raised inside tasks (UserWarning x1): in " + str(log) in out
+    assert (
+        log.read_text() == "Noisy on TinyEq, resample 0: UserWarning: a third-party library talks\n"
+    )
+    # Not a terminal (as here, and in a log file): no progress bar, whole lines only.
+    assert "\r" not in out + err and "task/s" not in out + err
+    assert out.splitlines()[1].startswith("[1/1] Noisy on TinyEq, resample 0: accuracy")
+
+
+def test_every_option_says_what_it_is_and_shows_its_default():
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in commands.choices.items():
+        for action in command._actions:
+            assert action.help, f"{name} {action.option_strings} has no help"
+        text = " ".join(command.format_help().split())
+        for action in command._actions:
+            if action.default not in (None, False, argparse.SUPPRESS):
+                assert "(default: " in text
+    helps = {n: " ".join(c.format_help().split()) for n, c in commands.choices.items()}
+    assert "(default: BasicMotions JapaneseVowels)" in helps["compare"]
+    assert "(default: 3 5 7 9 11)" in helps["sweep-window"] and "folds" in helps["sweep-window"]
+    assert "(default: report)" in helps["report"] and "(default: results)" in helps["report"]
+    # When it goes online, and that --offline forbids it.
+    top = " ".join(parser.format_help().split())
+    for text in (top, helps["compare"]):
+        assert "only a dataset found in none of these is downloaded" in text
+        assert "--offline forbids downloads" in text
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep-window", "sweep-length", "ablation"])
+def test_every_command_spells_it_datasets_and_takes_dataset_too(command):
+    parser = build_parser()
+    for spelling in ("--datasets", "--dataset"):
+        assert parser.parse_args([command, spelling, "A", "B"]).datasets == ["A", "B"]
+
+
+def test_workers_do_not_outlive_a_killed_driver(tmp_path):
+    """``kill -9`` of the driver: its local workers exit within seconds, not after their task."""
+    script = tmp_path / "driver.py"
+    script.write_text(
+        "import os, sys, time, joblib\n"
+        "from sklearn_bilstm_msa.benchmark._tasks import compute_backend\n"
+        "def work(i):\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    time.sleep(120)\n"
+        "with compute_backend(None, 2) as n:\n"
+        "    joblib.Parallel(n_jobs=n)(joblib.delayed(work)(i) for i in range(2))\n"
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    driver = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        workers = {int(driver.stdout.readline()) for _ in range(2)}
+    finally:
+        driver.kill()
+        driver.wait()
+
+    def alive(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                return handle.read().split(")")[-1].split()[0] != "Z"  # zombies are gone
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)
 
 
 def test_a_missing_optional_dependency_says_which_extra(tmp_path, capsys, monkeypatch):
@@ -481,6 +578,27 @@ def test_report_puts_published_numbers_beside_measured_and_draws_cd(tmp_path, ca
     assert {"accuracy_mean", "macro_f1_mean", "log_loss_mean", "fit_seconds_mean"} <= set(
         summary.columns
     )
+
+
+def test_report_on_two_datasets_draws_accuracy_against_time_and_per_dataset(tmp_path, capsys):
+    root = tmp_path / "res" / "compare"
+    write_manifest(root, "compare", datasets=["BasicMotions", "Toy"])
+    rng = np.random.default_rng(0)
+    for clf in ("BiLSTM-MSA", "MiniRocket"):
+        for dataset in ("BasicMotions", "Toy"):
+            y = rng.integers(0, 3, 20)
+            write_result(root, Result(dataset, clf, 0, y, y, np.eye(3)[y], 10, 1))
+    args = ["report", "--results-dir", str(tmp_path / "res"), "--out", str(tmp_path / "rep")]
+    status, out, err = _cli(args, capsys)
+    assert status == 0, err
+    out_dir = tmp_path / "rep" / "compare"
+    for stem in ("accuracy_vs_fit_time", "accuracy_per_dataset"):
+        assert (out_dir / f"{stem}.png").stat().st_size > 0
+        svg = (out_dir / f"{stem}.svg").read_text()
+        assert "BiLSTM-MSA" in svg and "MiniRocket" in svg
+    # BasicMotions has published numbers: drawn, and named as published.
+    assert "(published)" in (out_dir / "accuracy_per_dataset.svg").read_text()
+    assert not (out_dir / "critical_difference.png").exists()  # that one needs 5 datasets
 
 
 def test_report_without_results_says_what_it_expected(tmp_path, capsys):

@@ -2,6 +2,7 @@
 
 import io
 import pickle
+import warnings
 
 import joblib
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_bilstm_msa import BiLSTMMSAClassifier
+from sklearn_bilstm_msa import BiLSTMMSAClassifier, load_weights
 from sklearn_bilstm_msa._training import HoldoutSplit, holdout_size
 
 from .conftest import FAST, assert_float32_close, make_bump_data
@@ -316,8 +317,49 @@ def test_weights_file_keeps_string_labels(bump_data, tmp_path):
 
 def test_load_weights_rejects_other_files(tmp_path):
     torch.save({"weights": torch.zeros(2)}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="not a weights file"):
+    with pytest.raises(ValueError, match="not a weights file.*no sklearn-bilstm-msa format tag"):
         BiLSTMMSAClassifier.load_weights(tmp_path / "other.pt")
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(ValueError, match=r"not a weights file .*\(those are torch zip archives"):
+        load_weights(tmp_path / "notes.txt")
+
+
+def _pickle_dump(obj, path):
+    path.write_bytes(pickle.dumps(obj))
+
+
+@pytest.mark.parametrize("dump", [joblib.dump, _pickle_dump])
+def test_load_weights_refuses_a_pickle_with_a_clear_error_and_no_torch_advice(
+    fitted, tmp_path, dump
+):
+    dump(fitted, tmp_path / "model.joblib")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no torch warning about the pickle protocol either
+        for load in (load_weights, BiLSTMMSAClassifier.load_weights):
+            with pytest.raises(ValueError) as caught:
+                load(tmp_path / "model.joblib")
+            message = str(caught.value)
+            assert "is a pickle" in message and "joblib.load or pickle.load" in message
+            assert "weights_only" not in message and caught.value.__cause__ is None
+    with open(tmp_path / "model.joblib", "rb") as handle:  # a file object says the same
+        with pytest.raises(ValueError, match="is a pickle"):
+            load_weights(handle)
+
+
+def test_load_weights_returns_whichever_estimator_the_file_holds(fitted, bump_data, tmp_path):
+    X, _ = bump_data
+    fitted.save_weights(tmp_path / "model.pt")
+    restored = load_weights(tmp_path / "model.pt")
+    assert type(restored) is BiLSTMMSAClassifier
+    np.testing.assert_array_equal(restored.predict(X), fitted.predict(X))
+
+
+def test_load_weights_on_an_instance_says_to_call_it_on_the_class(fitted, tmp_path):
+    fitted.save_weights(tmp_path / "model.pt")
+    clf = BiLSTMMSAClassifier()
+    with pytest.raises(TypeError, match=r"call it on the class, `model = BiLSTMMSAClassifier"):
+        clf.load_weights(tmp_path / "model.pt")
+    assert not hasattr(clf, "net_")
 
 
 def test_model_saved_for_cuda_loads_and_predicts_on_a_cpu_only_machine(fitted, bump_data, tmp_path):

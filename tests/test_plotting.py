@@ -5,7 +5,7 @@ import pytest
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, plot_attention
 
-from .conftest import FAST
+from .conftest import FAST, make_bump_data
 
 matplotlib = pytest.importorskip("matplotlib", reason="plot_attention needs the viz extra")
 matplotlib.use("Agg")
@@ -30,3 +30,42 @@ def test_plot_attention_needs_attention_scales(bump_data):
     clf = BiLSTMMSAClassifier(**FAST, window_sizes=()).fit(X, y)
     with pytest.raises(ValueError, match="no attention scales"):
         plot_attention(clf, X[0])
+
+
+@pytest.fixture(scope="module")
+def twelve_channels():
+    """A 12-channel model, as on JapaneseVowels."""
+    X, y = make_bump_data(n_cases=20, n_channels=12, n_timepoints=12)
+    return BiLSTMMSAClassifier(**FAST).fit(X, y), X
+
+
+def test_twelve_channels_have_twelve_colours_and_a_legend_beside_the_plot(twelve_channels):
+    clf, X = twelve_channels
+    top, bottom = plot_attention(clf, X[0])
+    colours = {matplotlib.colors.to_hex(line.get_color()) for line in top.lines}
+    assert len(top.lines) == 12 and len(colours) == 12
+    figure = top.figure
+    figure.canvas.draw()
+    legend = top.get_legend().get_window_extent()
+    assert legend.x0 >= top.get_window_extent().x1  # beside the series, not over it
+    assert legend.x0 >= bottom.get_window_extent().x1  # nor over the heat map
+    # One time axis of whole steps for both plots.
+    ticks = [t for t in bottom.get_xticks() if 0 <= t < X.shape[2]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert top.get_window_extent().width == pytest.approx(bottom.get_window_extent().width)
+
+
+def test_many_channels_are_a_heat_map_of_channels():
+    X, y = make_bump_data(n_cases=20, n_channels=25, n_timepoints=10)
+    clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
+    top, _ = plot_attention(clf, X[0])
+    assert top.images[0].get_array().shape == (25, 10) and not top.lines
+
+
+@pytest.mark.parametrize("channel", [2, -1, 1.0, "0"])
+def test_a_channel_the_series_lacks_is_a_clear_error(fitted, bump_data, channel):
+    X, _ = bump_data
+    with pytest.raises(ValueError, match=r"is not a channel of this series: it has 2 channels"):
+        plot_attention(fitted, X[0], channel=channel)
+    top, _ = plot_attention(fitted, X[0], channel=1)
+    assert len(top.lines) == 1 and top.get_ylabel() == "channel 1"

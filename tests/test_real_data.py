@@ -14,7 +14,8 @@ from sklearn_bilstm_msa import BiLSTMMSAClassifier
 from .conftest import SHARED_DATA
 
 pytestmark = pytest.mark.skipif(
-    not SHARED_DATA.is_dir(), reason=f"no shared UEA/UCR .ts files at {SHARED_DATA}"
+    not SHARED_DATA.is_dir(),
+    reason="no shared UEA/UCR .ts files at ../shared/data/uea (beside the project folder)",
 )
 
 

@@ -199,7 +199,7 @@ def test_bad_targets_are_a_clear_error(level_data, y, error, match):
 
 def test_channel_mismatch_at_predict_names_the_regressor(fitted, level_data):
     X, _ = level_data
-    with pytest.raises(ValueError, match="X has 1 channels but the regressor was fitted on 2"):
+    with pytest.raises(ValueError, match="X has 1 channel but the regressor was fitted on 2"):
         fitted.predict(X[:, 0])
 
 
@@ -237,5 +237,5 @@ def test_weights_files_load_only_as_the_class_that_wrote_them(fitted, tmp_path):
     with pytest.raises(ValueError, match="holds a BiLSTMMSAClassifier, not a BiLSTMMSARegressor"):
         BiLSTMMSARegressor.load_weights(tmp_path / "classifier.pt")
     torch.save({"weights": torch.zeros(2)}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="not a weights file written by BiLSTMMSARegressor"):
+    with pytest.raises(ValueError, match="not a weights file written by save_weights"):
         BiLSTMMSARegressor.load_weights(tmp_path / "other.pt")

@@ -138,7 +138,7 @@ def fitted():
 def test_channel_mismatch_at_predict_is_named(fitted):
     with pytest.raises(ValueError, match="X has 3 channels but the classifier was fitted on 2"):
         fitted.predict(RNG.normal(size=(4, 3, 8)))
-    with pytest.raises(ValueError, match="X has 1 channels"):
+    with pytest.raises(ValueError, match="X has 1 channel but the classifier was fitted on 2;"):
         fitted.predict_proba(RNG.normal(size=(4, 8)))
 
 

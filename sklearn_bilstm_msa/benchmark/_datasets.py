@@ -2,8 +2,9 @@
 
 Where a dataset comes from, in this order: a folder of ``.ts`` files given as
 ``data_dir`` (``<data_dir>/<Name>/<Name>_TRAIN.ts`` and ``_TEST.ts``, the layout of
-the archive's zips), the datasets aeon ships or has cached, and, unless
-``offline``, aeon's download from the archive.
+the archive's zips), the datasets aeon ships or has cached (its data home,
+``~/aeon_data`` or ``$AEON_DATA``), and, unless ``offline``, aeon's download from
+the archive into that cache. Only the last step goes online.
 """
 
 import os
@@ -101,7 +102,7 @@ def _load_split(name, root, split):
     except DatasetError:
         raise
     except Exception as exc:  # aeon raises several types for a broken file
-        where = Path(root or "aeon's data folder") / name / f"{name}_{split.upper()}.ts"
+        where = _folder(name, root) / f"{name}_{split.upper()}.ts"
         raise DatasetError(
             f"Could not read dataset {name!r} from {where}: {type(exc).__name__}: {exc}"
         ) from exc
@@ -131,8 +132,8 @@ def load_dataset(name, data_dir=None, offline=False):
         root = local[name]
     elif offline:
         raise DatasetError(
-            f"Dataset {name!r} is not on this machine and downloads are off (--offline). "
-            + _HOW_TO_PROVIDE.format(name=name)
+            f"Dataset {name!r} is not on this machine (searched {_searched(name, data_dir)}) "
+            "and downloads are off (--offline). " + _HOW_TO_PROVIDE.format(name=name)
         )
     else:
         root = None  # aeon downloads it into its data home
@@ -142,8 +143,10 @@ def load_dataset(name, data_dir=None, offline=False):
     except DatasetError as exc:
         if name in local:
             raise
+        reason = exc.__cause__ or exc
         raise DatasetError(
-            f"Dataset {name!r} is not on this machine and could not be downloaded ({exc}). "
+            f"Dataset {name!r} is not on this machine (searched {_searched(name, data_dir)}) "
+            f"and downloading it failed: {type(reason).__name__}: {reason}. "
             + _HOW_TO_PROVIDE.format(name=name)
         ) from exc
     missing = sorted(set(np.unique(y_test)) - set(np.unique(y_train)))
@@ -177,6 +180,20 @@ def available_datasets(data_dir=None):
         if _is_classification_file(train):
             names.append(name)
     return names
+
+
+def _folder(name, root):
+    """The folder aeon reads ``name`` from: ``root``, else its shipped data or its cache."""
+    if root is not None:
+        return Path(root) / name
+    bundled = _bundled_root() / name
+    return bundled if bundled.is_dir() else _cache_root() / name
+
+
+def _searched(name, data_dir):
+    """The folders where ``name`` was looked for, for error messages."""
+    roots = ([Path(data_dir)] if data_dir is not None else []) + [_bundled_root(), _cache_root()]
+    return ", ".join(str(root / name) for root in roots)
 
 
 def _bundled_root():

@@ -69,7 +69,7 @@ def load_datasets(names, data_dir=None, offline=False, log=print):
             loaded.append(load_dataset(name, data_dir=data_dir, offline=offline))
         except ValueError as exc:  # DatasetError, or aeon's own complaint
             errors.append((name, str(exc)))
-            log(f"ERROR: {exc}")
+            log(str(exc))
     return loaded, errors
 
 

@@ -149,7 +149,7 @@ def _accuracy_table(long, published):
     accuracy = long.pivot_table(index="dataset", columns="classifier", values="accuracy")
     accuracy = accuracy[ours_first(accuracy.columns)]
     published = _published_beside(long, published)
-    table = accuracy.join(published, how="left") if not published.empty else accuracy
+    table = accuracy.join(published, how="left") if not published.empty else accuracy.copy()
     complete_rows = table.dropna()
     # Means over the datasets where every column has a value, so that columns compare;
     # and the measured columns over every dataset measured.
@@ -175,6 +175,10 @@ def _comparison(long, out, log, plt):
     fit = long.pivot_table(index="dataset", columns="classifier", values="fit_seconds")
     fit = fit[ours_first(fit.columns)]
     written += _write_table(fit, out, "fit_seconds", floatfmt=".2f")
+    if plt is not None:
+        beside = _published_beside(long, published)
+        written += _accuracy_against_fit_time(accuracy, fit, beside, out, plt)
+        written += _accuracy_per_dataset(accuracy, beside, out, plt)
     complete = accuracy.dropna()
     if accuracy.shape[1] >= 2 and len(complete) >= MIN_CD_DATASETS and plt is not None:
         from aeon.visualisation import plot_critical_difference
@@ -189,6 +193,88 @@ def _comparison(long, out, log, plt):
             f"(have {accuracy.shape[1]} and {len(complete)})"
         )
     return written
+
+
+def _colours(n, palette="tab10"):
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps[palette]
+    return [cmap(i % cmap.N) for i in range(n)]
+
+
+def _accuracy_against_fit_time(accuracy, fit, published, out, plt):
+    """Mean accuracy against mean fit time (log scale), one point per measured contender,
+    over the datasets where every one of them has results; published accuracies (no
+    times are published with them) as dashed lines, labelled as published."""
+    complete = accuracy.dropna()
+    if complete.empty:
+        return []
+    times = fit.loc[complete.index, complete.columns].mean()
+    means = complete.mean()
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    for i, (colour, name) in enumerate(zip(_colours(len(means)), means.index, strict=True)):
+        ax.scatter(times[name], means[name], color=colour, s=40, zorder=3)
+        ax.annotate(
+            name,
+            (times[name], means[name]),
+            xytext=(5, 4 if i % 2 == 0 else -11),  # alternate, so tied points stay legible
+            textcoords="offset points",
+            fontsize="small",
+        )
+    ax.set_xscale("log")
+    shared = published.reindex(complete.index).dropna(axis=1)
+    for name, values in shared.items():
+        ax.axhline(values.mean(), color="0.5", ls="--", lw=0.8, zorder=1)
+        ax.annotate(
+            name,
+            (1.0, values.mean()),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="x-small",
+            color="0.35",
+        )
+    ax.set_xlabel("fit time per dataset, seconds (log scale; mean over datasets and resamples)")
+    ax.set_ylabel(f"test accuracy (mean over {len(complete)} datasets)")
+    ax.set_title("Accuracy against fit time; dashed: published accuracy, no time published")
+    paths = _save(fig, out, "accuracy_vs_fit_time")
+    plt.close(fig)
+    return paths
+
+
+def _accuracy_per_dataset(accuracy, published, out, plt):
+    """Grouped bars: each dataset's accuracy for every measured contender (solid) and every
+    published one with a number there (hatched, "(published)" in its name)."""
+    columns = [*accuracy.columns, *published.columns]
+    table = accuracy.join(published, how="left") if not published.empty else accuracy.copy()
+    n = len(columns)
+    height = 0.8 / n
+    fig, ax = plt.subplots(figsize=(8, 0.8 + len(table) * (0.25 + 0.14 * n)), layout="constrained")
+    positions = np.arange(len(table))
+    colours = _colours(accuracy.shape[1]) + _colours(published.shape[1], "Set2")
+    for i, (colour, name) in enumerate(zip(colours, columns, strict=True)):
+        is_published = name in published.columns
+        ax.barh(
+            positions - 0.4 + (i + 0.5) * height,
+            table[name].to_numpy(),
+            height=height,
+            color=colour,
+            alpha=0.6 if is_published else 1.0,
+            hatch="///" if is_published else None,
+            edgecolor="0.3" if is_published else None,
+            label=name,
+        )
+    ax.set_yticks(positions, table.index)
+    ax.invert_yaxis()
+    # From a little below the lowest bar: near-perfect scores differ in the last percent.
+    low = np.nanmin(table[columns].to_numpy())
+    ax.set_xlim(max(0.0, np.floor((low - 0.02) * 10) / 10), 1.0)
+    ax.set_xlabel("test accuracy (mean over resamples); hatched: published")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+    paths = _save(fig, out, "accuracy_per_dataset")
+    plt.close(fig)
+    return paths
 
 
 def _ablation_plot(long, out, plt):

@@ -5,12 +5,23 @@ task's arrays to a worker, and writes every result itself, atomically, the momen
 it arrives. So workers need no shared file system, a run that is killed keeps
 everything that had finished, and the next run with the same results folder skips
 it. The test split is only ever passed to ``predict_proba``.
+
+Warnings raised inside a task (numba's type-safety warnings from aeon's classifiers,
+our own ``ConvergenceWarning``) are caught there and appended to ``warnings.log`` in
+the results folder; the driver names the file and counts them instead of letting
+them interleave with its table. If the driver dies without a chance to clean up
+(``kill -9``), each local worker notices within about a second that its parent is
+gone and exits (:func:`_exit_with_driver`), so no orphan keeps computing.
 """
 
+import collections
 import contextlib
 import os
+import sys
+import threading
 import time
 import traceback
+import warnings
 from dataclasses import dataclass, field
 
 import joblib
@@ -60,6 +71,7 @@ class RunSummary:
     finished: list = field(default_factory=list)  # Result objects written in this run
     skipped: list = field(default_factory=list)  # tasks whose results were already there
     failed: list = field(default_factory=list)  # (task, error text)
+    warnings: list = field(default_factory=list)  # "Category: message" raised in tasks
 
     @property
     def ok(self):
@@ -162,11 +174,47 @@ def run_task(task, threads=1, quick=False):
 
 
 def _run_caught(task, threads, quick):
-    try:
-        return task, run_task(task, threads, quick), None
-    except Exception as exc:  # reported by the driver; the other tasks go on
-        detail = traceback.format_exc(limit=-3)
-        return task, None, f"{type(exc).__name__}: {exc}\n{detail}"
+    """``(task, result, error, warnings)``: nothing a task raises or warns escapes it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        try:
+            result, error = run_task(task, threads, quick), None
+        except Exception as exc:  # reported by the driver; the other tasks go on
+            detail = traceback.format_exc(limit=-3)
+            result, error = None, f"{type(exc).__name__}: {exc}\n{detail}"
+    seen = dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught)
+    return task, result, error, list(seen)
+
+
+def _exit_with_driver(driver_pid):
+    """Worker initializer: exit as soon as the driver process is gone.
+
+    A driver killed with SIGKILL cannot stop its workers, and a worker only learns
+    of it when it next talks to the driver, after its current task. A daemon thread
+    that watches the parent process id ends such an orphan within about a second
+    (or when a long call that holds the GIL returns). POSIX only: elsewhere the
+    parent id does not change, and the worker stops after its task as before.
+    """
+
+    def watch():
+        while os.getppid() == driver_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-driver", daemon=True).start()
+
+
+def _log_warnings(root, source, messages):
+    os.makedirs(root, exist_ok=True)
+    path = os.path.join(root, "warnings.log")
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.writelines(f"{source}: {message}\n" for message in messages)
+    return path
+
+
+def _interactive():
+    """A progress bar only where a person watches it, never into a log file."""
+    return sys.stdout.isatty() and sys.stderr.isatty()
 
 
 def is_finished(root, task):
@@ -215,7 +263,8 @@ def run_tasks(
     quick : bool, default=False
         Tiny settings for smoke runs.
     progress : bool, default=True
-        Show a progress bar over tasks.
+        Show a progress bar over tasks when stdout and stderr are terminals (never
+        in a log file).
     log : callable, optional
         Receives one line per finished or failed task and a line on skipped ones;
         default ``tqdm.write`` (prints above the progress bar).
@@ -238,14 +287,26 @@ def run_tasks(
     if threads is None:
         threads = 1 if dask_address is not None else default_threads(n_jobs)
 
-    bar = tqdm(total=len(pending), disable=not progress, unit="task", leave=False)
-    with compute_backend(dask_address, n_jobs) as workers:
+    bar = tqdm(
+        total=len(pending), disable=not (progress and _interactive()), unit="task", leave=False
+    )
+    warnings_log = None
+    # The driver's own warnings during the run (loky restarting a worker that grew too
+    # large, say) go to the same log as the tasks' ones, not between the result lines.
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        compute_backend(dask_address, n_jobs) as workers,
+    ):
+        warnings.simplefilter("default")
         outcomes = joblib.Parallel(n_jobs=workers, return_as="generator_unordered")(
             joblib.delayed(_run_caught)(task, threads, quick) for task in pending
         )
         try:
-            for task, result, error in outcomes:
+            for task, result, error, messages in outcomes:
                 done = len(summary.finished) + len(summary.failed) + 1
+                if messages:
+                    warnings_log = _log_warnings(results_root, task.key, messages)
+                    summary.warnings += messages
                 if error is None:
                     write_result(results_root, result)
                     summary.finished.append(result)
@@ -261,6 +322,14 @@ def run_tasks(
                 log(line)
         finally:
             bar.close()
+    messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    if messages:
+        warnings_log = _log_warnings(results_root, "driver", messages)
+        summary.warnings += messages
+    if summary.warnings:
+        counts = collections.Counter(m.split(":", 1)[0] for m in summary.warnings)
+        kinds = ", ".join(f"{name} x{n}" for name, n in counts.most_common())
+        log(f"{len(summary.warnings)} warning(s) raised inside tasks ({kinds}): in {warnings_log}")
     return summary
 
 
@@ -271,7 +340,10 @@ def compute_backend(dask_address, n_jobs):
     Yields the ``n_jobs`` to give ``joblib.Parallel`` (and scikit-learn) inside.
     """
     if dask_address is None:
-        yield n_jobs
+        with joblib.parallel_config(
+            backend="loky", initializer=_exit_with_driver, initargs=(os.getpid(),)
+        ):
+            yield n_jobs
         return
     try:
         from dask.distributed import Client

@@ -43,15 +43,69 @@ DEFAULT_WINDOWS = (3, 5, 7, 9, 11)
 DEFAULT_LENGTHS = (20, 40, 60, 80, 100, 120, 140, 160, 180, 200)
 
 
+_ONLINE = (
+    "Data: a dataset loads from --data-dir, from aeon's shipped datasets (BasicMotions, "
+    "JapaneseVowels, ...) or from aeon's cache (~/aeon_data, or $AEON_DATA); only a dataset "
+    "found in none of these is downloaded from the UCR/UEA archive (timeseriesclassification.com "
+    "via Zenodo) into that cache. --offline forbids downloads: such a dataset is then an error."
+)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Shows every option's default after its help, lists as the command line writes them."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if default in (None, False, argparse.SUPPRESS) or "default" in text:
+            return text
+        if isinstance(default, (list, tuple)):
+            default = " ".join(map(str, default))
+        return f"{text} (default: {str(default).replace('%', '%%')})"
+
+
+def _add_parser(sub, name, help, **kwargs):
+    return sub.add_parser(
+        name, help=help, description=help, formatter_class=_HelpFormatter, **kwargs
+    )
+
+
+def _datasets(parser, default=None):
+    """``--datasets`` (alias ``--dataset``): the same spelling in every command."""
+    parser.add_argument(
+        "--datasets",
+        "--dataset",
+        dest="datasets",
+        nargs="+",
+        metavar="NAME",
+        required=default is None,
+        default=None if default is None else list(default),
+        help="UCR/UEA classification datasets by name, case-insensitive",
+    )
+
+
+def _classifiers(parser, default, help=None):
+    parser.add_argument(
+        "--classifiers",
+        nargs="+",
+        metavar="NAME",
+        default=list(default),
+        help=help or f"contenders, case-insensitive; known: {', '.join(CONTENDERS)}",
+    )
+
+
 def _common(parser, results=True):
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="folder of <Name>/<Name>_TRAIN.ts and _TEST.ts files; aeon's shipped and "
-        "cached datasets are found without it",
+        help="folder of <Name>/<Name>_TRAIN.ts and _TEST.ts files, searched first; aeon's "
+        "shipped and cached datasets are found without it (default: none)",
     )
     parser.add_argument(
-        "--offline", action="store_true", help="never download; missing datasets are errors"
+        "--offline",
+        action="store_true",
+        help="never download: a dataset that is neither in --data-dir, shipped with aeon nor "
+        "in aeon's cache is an error (without it, such a dataset is downloaded)",
     )
     if not results:
         return
@@ -59,27 +113,27 @@ def _common(parser, results=True):
         "--results-dir",
         metavar="DIR",
         default="results",
-        help="results go to DIR/<experiment>/ in the tsml layout (default: results)",
+        help="results go to DIR/<experiment>/ in the tsml layout; a run resumes what is there",
     )
     parser.add_argument(
         "--resamples",
         type=int,
         default=1,
         metavar="N",
-        help="resamples 0..N-1; 0 is the official split, others aeon's stratified "
-        "re-splits (default: 1)",
+        help="resamples 0..N-1; 0 is the official split, others aeon's stratified re-splits",
     )
     parser.add_argument(
         "--n-jobs",
         type=int,
         default=-1,
         metavar="N",
-        help="tasks at once in local processes (default -1: one per core)",
+        help="tasks at once in local processes; -1: one per core",
     )
     parser.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="run the tasks on the Dask cluster whose scheduler is at ADDRESS",
+        help="run the tasks on the Dask cluster whose scheduler is at ADDRESS "
+        "(default: local processes)",
     )
     parser.add_argument(
         "--threads",
@@ -92,50 +146,97 @@ def _common(parser, results=True):
         action="store_true",
         help="tiny models and few epochs: a smoke test, not comparable with published numbers",
     )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (there is none anyway when the output is not a terminal)",
+    )
 
 
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="bilstm-msa",
         description="Benchmark BiLSTM-MSA against aeon's classifiers on UCR/UEA datasets "
-        "and reproduce the paper's experiments.",
+        "and reproduce the paper's experiments. Run `bilstm-msa COMMAND --help` for a "
+        "command's options.",
+        epilog=_ONLINE,
+        formatter_class=_HelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("compare", help="the comparison table: contenders x datasets x resamples")
-    p.add_argument("--datasets", nargs="+", metavar="NAME", default=list(DEFAULT_DATASETS))
+    p = _add_parser(
+        sub, "compare", "the comparison table: contenders x datasets x resamples", epilog=_ONLINE
+    )
+    _datasets(p, default=DEFAULT_DATASETS)
+    _classifiers(p, DEFAULT_COMPARE_CONTENDERS)
+    _common(p)
+
+    p = _add_parser(
+        sub, "sweep-window", "window-size sensitivity (the paper's Figure 3)", epilog=_ONLINE
+    )
+    _datasets(p)
     p.add_argument(
-        "--classifiers",
+        "--windows",
         nargs="+",
-        metavar="NAME",
-        default=list(DEFAULT_COMPARE_CONTENDERS),
-        help=f"case-insensitive; known: {', '.join(CONTENDERS)}",
+        type=int,
+        metavar="W",
+        default=list(DEFAULT_WINDOWS),
+        help="attention window widths to compare, one scale each (odd integers)",
+    )
+    p.add_argument(
+        "--cv",
+        type=int,
+        default=5,
+        metavar="K",
+        help="stratified cross-validation folds of each dataset's train split, for "
+        "GridSearchCV over the widths",
     )
     _common(p)
 
-    p = sub.add_parser("sweep-window", help="window-size sensitivity (the paper's Figure 3)")
-    p.add_argument("--dataset", nargs="+", required=True, metavar="NAME")
-    p.add_argument("--windows", nargs="+", type=int, default=list(DEFAULT_WINDOWS))
-    p.add_argument("--cv", type=int, default=5, help="cross-validation folds on the train split")
+    p = _add_parser(
+        sub, "sweep-length", "sequence-length robustness (the paper's Figure 2)", epilog=_ONLINE
+    )
+    _datasets(p)
+    p.add_argument(
+        "--lengths",
+        nargs="+",
+        type=int,
+        metavar="T",
+        default=list(DEFAULT_LENGTHS),
+        help="series lengths to resample every series to, in time steps",
+    )
+    _classifiers(p, ["BiLSTM-MSA"])
     _common(p)
 
-    p = sub.add_parser("sweep-length", help="sequence-length robustness (the paper's Figure 2)")
-    p.add_argument("--dataset", nargs="+", required=True, metavar="NAME")
-    p.add_argument("--lengths", nargs="+", type=int, default=list(DEFAULT_LENGTHS))
-    p.add_argument("--classifiers", nargs="+", metavar="NAME", default=["BiLSTM-MSA"])
+    p = _add_parser(
+        sub,
+        "ablation",
+        "no attention, unidirectional, global, 1-4 scales, context",
+        epilog=_ONLINE,
+    )
+    _datasets(p)
+    _classifiers(p, ABLATION_CONTENDERS, help="ablation settings, case-insensitive")
     _common(p)
 
-    p = sub.add_parser("ablation", help="no attention, unidirectional, global, 1-4 scales, context")
-    p.add_argument("--dataset", nargs="+", required=True, metavar="NAME")
-    p.add_argument("--classifiers", nargs="+", metavar="NAME", default=list(ABLATION_CONTENDERS))
-    _common(p)
+    p = _add_parser(sub, "report", "tables and figures from a results folder")
+    p.add_argument(
+        "--results-dir",
+        default="results",
+        metavar="DIR",
+        help="a results folder: one experiment, or a folder of them (as compare and the "
+        "sweeps write)",
+    )
+    p.add_argument(
+        "--out",
+        default="report",
+        metavar="DIR",
+        help="where the tables (CSV, Markdown) and figures (PNG, SVG) go, one sub-folder "
+        "per experiment",
+    )
 
-    p = sub.add_parser("report", help="tables and figures from a results folder")
-    p.add_argument("--results-dir", default="results", metavar="DIR")
-    p.add_argument("--out", default="report", metavar="DIR")
-
-    p = sub.add_parser("datasets", help="datasets that load offline, with their shapes")
+    p = _add_parser(
+        sub, "datasets", "datasets that load offline, with their shapes (never downloads)"
+    )
     _common(p, results=False)
     return parser
 
@@ -212,12 +313,12 @@ def cmd_compare(args):
 
 
 def cmd_ablation(args):
-    return _table_experiment(args, "ablation", args.dataset)
+    return _table_experiment(args, "ablation", args.datasets)
 
 
 def cmd_sweep_length(args):
     _positive(args, "lengths")
-    names, contenders = _check_names(args, args.dataset)
+    names, contenders = _check_names(args, args.datasets)
     datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
     tasks = [
         t for d in datasets for t in length_tasks(d, args.lengths, contenders, _resamples(args))
@@ -228,7 +329,7 @@ def cmd_sweep_length(args):
 
 def cmd_sweep_window(args):
     _positive(args, "windows")
-    names, _ = _check_names(args, args.dataset)
+    names, _ = _check_names(args, args.datasets)
     datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
     root = experiment_root(args.results_dir, "sweep-window")
     write_manifest(root, "sweep-window", datasets=names, windows=args.windows)
