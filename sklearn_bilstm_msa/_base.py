@@ -25,7 +25,14 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.dataset import unpack_data
 from skorch.utils import to_device
 
-from ._data import channel_statistics, check_collection, check_n_channels, check_window_sizes
+from ._data import (
+    channel_statistics,
+    check_collection,
+    check_n_channels,
+    check_window_sizes,
+    shared_shape,
+    step_statistics,
+)
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
 from ._training import (
     AUTO_BATCH_MAX,
@@ -131,9 +138,17 @@ hidden_size : int, default=64
         is halved after ``patience // 2`` such epochs.
     gradient_clip : float or None, default=1.0
         Maximum gradient norm; ``None`` disables clipping.
-    normalize : bool, default=True
-        Standardise each channel with the mean and standard deviation of the
-        training series.
+    normalize : {{"auto", "channel", "step", False}} or True, default=True
+        How the series are standardised with training statistics. ``"channel"``
+        (or ``True``): each channel with its mean and standard deviation over all
+        training steps. ``"step"``: each channel at each time step with its mean and
+        standard deviation over the training cases, which brings out small
+        differences between series that share one shape (spectra, aligned
+        outlines); it needs equal-length training series, and predicts series of
+        that length only. ``"auto"``: ``"step"`` when the training series have
+        equal length and share a shape (their spread around the mean series is
+        below half of each channel's spread), else ``"channel"``
+        (``normalize_`` holds the choice). ``False``: no standardisation.
     device : {{"auto", "cpu", "cuda"}} or "cuda:<index>", default="auto"
         Where to train and predict; ``"auto"`` uses CUDA when available. On
         CUDA, batches come from pinned memory and are copied asynchronously.
@@ -162,8 +177,11 @@ n_channels_ : int
         Validated window widths.
     stem_stride_ : int or None
         The front-end's shortening factor (``None`` without a stem).
-    channel_mean_, channel_std_ : ndarray of shape (n_channels,)
-        Standardisation statistics (0 and 1 when ``normalize=False``).
+    normalize_ : {{"channel", "step", None}}
+        The standardisation used.
+    channel_mean_, channel_std_ : ndarray of shape (n_channels,) or (n_timepoints, n_channels)
+        Standardisation statistics (0 and 1 without standardisation; one row per
+        time step with ``normalize_="step"``).
     net_ : skorch.{net}
         The fitted skorch net; its module is a :class:`BiLSTMMSANetwork`.
     history_ : skorch.History
@@ -330,6 +348,11 @@ class _BaseBiLSTMMSA(BaseEstimator):
 
         for name in ("hidden_size", "num_layers", "max_epochs", "patience", "n_estimators"):
             positive_int(name)
+        if not (self.normalize in NORMALIZE_MODES or self.normalize is True):
+            raise ValueError(
+                f"normalize must be one of {NORMALIZE_MODES} (True means 'channel'), "
+                f"got {self.normalize!r}."
+            )
         if self.stem not in STEMS:
             raise ValueError(f"stem must be one of {STEMS}, got {self.stem!r}.")
         if self.stem_stride != "auto":
@@ -421,6 +444,21 @@ class _BaseBiLSTMMSA(BaseEstimator):
             **self._net_kwargs(n_outputs),
         )
 
+    def _fitted_normalize(self, data):
+        """What ``normalize`` means for the training ``data``: "step", "channel" or None."""
+        if self.normalize == "auto":
+            return "step" if shared_shape(data) else "channel"
+        if self.normalize == "step":
+            if not data.equal_length:
+                raise ValueError(
+                    "normalize='step' standardises each time step, so it needs training "
+                    "series of equal length; use normalize='channel' for unequal lengths."
+                )
+            return "step"
+        if self.normalize is True or self.normalize == "channel":
+            return "channel"
+        return None
+
     def _fitted_stem_stride(self, lengths):
         """The front-end's shortening factor for training series of these ``lengths``
         (``None`` without a stem)."""
@@ -449,7 +487,10 @@ class _BaseBiLSTMMSA(BaseEstimator):
         self.n_channels_ = data.n_channels
         # scikit-learn's definition (X.shape[1]); only the channel count must match later.
         self.n_features_in_ = data.n_columns
-        if self.normalize:
+        self.normalize_ = self._fitted_normalize(data)
+        if self.normalize_ == "step":
+            self.channel_mean_, self.channel_std_ = step_statistics(data)
+        elif self.normalize_ == "channel":
             self.channel_mean_, self.channel_std_ = channel_statistics(data)
         else:
             self.channel_mean_ = np.zeros(data.n_channels)
@@ -502,6 +543,16 @@ class _BaseBiLSTMMSA(BaseEstimator):
         data = check_collection(X)
         kind = self.__sklearn_tags__().estimator_type or "estimator"
         check_n_channels(data, self.n_channels_, f"the {kind} was fitted on")
+        if np.ndim(self.channel_mean_) == 2:  # normalize="step": one length only
+            n_steps = self.channel_mean_.shape[0]
+            if not np.all(data.lengths == n_steps):
+                raise ValueError(
+                    f"This {kind} standardises each of the {n_steps} time steps it was "
+                    f"fitted on (normalize_='step'), so it predicts series of "
+                    f"{n_steps} steps only; X has series of "
+                    f"{', '.join(str(n) for n in np.unique(data.lengths)[:5])} steps. Refit "
+                    "with normalize='channel' to predict series of any length."
+                )
         return data.standardized(self.channel_mean_, self.channel_std_)
 
     def _net_output(self, X, method):
@@ -596,6 +647,7 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
             "channel_std": torch.as_tensor(self.channel_std_),
             "n_iter": int(self.n_iter_),
             "stem_stride": self.stem_stride_,
+            "normalize": self.normalize_,
             "state_dict": {k: v.detach().cpu() for k, v in self.net_.module_.state_dict().items()},
         }
         torch.save(payload, path)
@@ -654,6 +706,8 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         estimator.channel_std_ = payload["channel_std"].numpy()
         estimator.n_iter_ = payload["n_iter"]
         estimator.stem_stride_ = payload.get("stem_stride")
+        default = "channel" if estimator.normalize else None
+        estimator.normalize_ = payload.get("normalize", default)
         resolved = resolve_device(estimator.device, fallback_to_cpu=True)
         net = estimator._build_net(estimator._n_outputs(), resolved, seed=0, use_validation=False)
         net.initialize()
@@ -663,6 +717,9 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
         estimator.history_ = net.history
         return estimator
 
+
+#: ``normalize`` values (``True`` is ``"channel"``).
+NORMALIZE_MODES = ("auto", "channel", "step", False)
 
 #: Weights-file format tag -> the class that writes it. The classifier's tag predates
 #: the regressor and is unchanged, so its files load in every version.

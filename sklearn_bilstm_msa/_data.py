@@ -20,7 +20,10 @@ from sklearn.utils.validation import column_or_1d
 from ._network import GLOBAL_WINDOW
 
 __all__ = [
+    "AUTO_STEP_SHARE",
     "SeriesCollection",
+    "shared_shape",
+    "step_statistics",
     "check_collection",
     "check_labels",
     "check_n_channels",
@@ -286,6 +289,37 @@ def channel_statistics(collection):
     """Per-channel mean and standard deviation over the real time points of all series."""
     mask = collection.mask()
     return _column_statistics(collection.values[mask].astype(np.float64))  # (steps, C)
+
+
+#: ``normalize="step"``: a step's standard deviation is at least this share of its
+#: channel's, so that a step (nearly) constant in training is centred, not blown up.
+STEP_STD_FLOOR = 0.01
+
+#: ``normalize="auto"`` standardises each time step when the series' spread around the
+#: mean series, averaged over steps, is below this share of the channel's spread: the
+#: series then share one shape (spectra, aligned outlines) whose small differences
+#: carry the class, and a per-channel scaling leaves those differences tiny.
+AUTO_STEP_SHARE = 0.5
+
+
+def step_statistics(collection):
+    """Mean and standard deviation of each channel at each time step over the cases,
+    shape ``(n_timepoints, n_channels)``; equal-length collections only."""
+    values = collection.values.astype(np.float64)  # (N, T, C)
+    mean, std = values.mean(axis=0), values.std(axis=0)  # (T, C)
+    _, channel_std = channel_statistics(collection)
+    return mean, np.maximum(std, STEP_STD_FLOOR * channel_std)
+
+
+def shared_shape(collection):
+    """Whether equal-length series share one shape: the mean over steps of the spread
+    between series is below ``AUTO_STEP_SHARE`` of each channel's overall spread."""
+    if not collection.equal_length or collection.n_cases < 2:
+        return False
+    values = collection.values.astype(np.float64)  # (N, T, C)
+    between = values.std(axis=0).mean(axis=0)  # (C,)
+    overall = values.reshape(-1, values.shape[2]).std(axis=0)  # (C,)
+    return bool(np.all(between < AUTO_STEP_SHARE * np.maximum(overall, 1e-12)))
 
 
 def target_statistics(targets):

@@ -127,11 +127,20 @@ class _ExportModule(nn.Module):
         networks = module.members if isinstance(module, SeedEnsemble) else [module]
         self.networks = nn.ModuleList(_ExportNetwork(network) for network in networks)
         self.kind = kind
-        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, -1, 1))
-        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, -1, 1))
+        self.register_buffer("mean", self._layout(mean))
+        self.register_buffer("std", self._layout(std))
         if kind == "regressor":
             self.register_buffer("target_mean", torch.as_tensor(target_mean, dtype=torch.float32))
             self.register_buffer("target_std", torch.as_tensor(target_std, dtype=torch.float32))
+
+    @staticmethod
+    def _layout(statistic):
+        """(C,) channel statistics as (1, C, 1); (T, C) step statistics as (1, C, T),
+        which then take series of exactly T steps."""
+        statistic = torch.as_tensor(statistic, dtype=torch.float32)
+        if statistic.dim() == 2:
+            return statistic.t().unsqueeze(0)
+        return statistic.view(1, -1, 1)
 
     def forward(self, x, lengths):
         x = ((x - self.mean) / self.std).transpose(1, 2)  # (N, T, C) standardised
@@ -175,9 +184,11 @@ def export_onnx(estimator, path, opset_version=18):
         network, estimator.channel_mean_, estimator.channel_std_, kind, **extra
     ).cpu()
     module = module.float().eval()
+    # Any length traces the graph, but a model that standardises each step takes its own.
+    steps = estimator.channel_mean_.shape[0] if np.ndim(estimator.channel_mean_) == 2 else 8
     example = (
-        torch.zeros(2, estimator.n_channels_, 8, dtype=torch.float32),
-        torch.tensor([8, 5], dtype=torch.int64),
+        torch.zeros(2, estimator.n_channels_, steps, dtype=torch.float32),
+        torch.tensor([steps, max(1, steps - 3)], dtype=torch.int64),
     )
     output_name = "proba" if kind == "classifier" else "y"
     with torch.no_grad(), warnings.catch_warnings():

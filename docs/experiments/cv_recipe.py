@@ -103,7 +103,25 @@ CANDIDATES = {
     "stem=conv, context=normalized": {"stem": "conv", "context": "normalized"},
     "stem=conv, 3 seeds": {"stem": "conv", "n_estimators": 3},
     "stem=conv, stride 1": {"stem": "conv", "stem_stride": 1},
+    # Tenth pass: the auto stride's target length ("stem_steps" becomes each dataset's
+    # stem_stride = max(1, round(median length / steps)), the rule of stem_stride="auto").
+    "stem=conv, 16 steps": {"stem": "conv", "stem_steps": 16},
+    "stem=conv, 64 steps": {"stem": "conv", "stem_steps": 64},
+    "stem=conv, 5 seeds": {"stem": "conv", "n_estimators": 5},
+    # Eleventh pass: standardising each time step (equal-length sets only).
+    "stem=conv, normalize=step": {"stem": "conv", "normalize": "step"},
+    "stem=conv, normalize=auto": {"stem": "conv", "normalize": "auto"},
+    "stem=conv, normalize=auto, 3 seeds": {"stem": "conv", "normalize": "auto", "n_estimators": 3},
 }
+
+
+def resolve(candidate, lengths):
+    """A candidate's parameters for a dataset whose training series have ``lengths``."""
+    params = dict(candidate)
+    steps = params.pop("stem_steps", None)
+    if steps is not None:
+        params["stem_stride"] = int(max(1, round(float(np.median(lengths)) / steps)))
+    return params
 
 
 def main():
@@ -123,12 +141,14 @@ def main():
     parser.add_argument("--n-jobs", type=int, default=1, help="CV fits at once")
     parser.add_argument("--out", help="also write the table to this CSV file")
     args = parser.parse_args()
-    grid = [
-        {k: [v] for k, v in {"n_jobs": 1, **CANDIDATES[name]}.items()} for name in args.candidates
-    ]
     rows = []
     for name in args.datasets:
         data = load_dataset(name, data_dir=args.data_dir, offline=True)
+        lengths = [np.shape(x)[-1] for x in data.X_train]
+        grid = [
+            {k: [v] for k, v in {"n_jobs": 1, **resolve(CANDIDATES[c], lengths)}.items()}
+            for c in args.candidates
+        ]
         folds = int(min(args.folds, np.unique(data.y_train, return_counts=True)[1].min()))
         start = time.perf_counter()
         search = GridSearchCV(
