@@ -298,7 +298,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
         validation_fraction=0.1,
         patience=10,
         gradient_clip=1.0,
-        normalize=True,
+        normalize="auto",
         device="auto",
         precision="float32",
         n_jobs=None,
@@ -510,18 +510,18 @@ class _BaseBiLSTMMSA(BaseEstimator):
             self.net_.module_.eval()
         self.history_ = self.net_.history
         self.n_iter_ = len(self.history_)
-        self._warn_if_not_fitted_to_training_data()
+        self._warn_if_not_fitted_to_training_data(data, y_net)
         return self
 
-    def _chance_loss(self):
-        """The training loss of the best constant prediction (subclasses)."""
+    def _training_fit(self, data, y_net):
+        """``(loss, chance)``: the fitted net's training loss, and that of the best
+        constant prediction (subclasses)."""
         raise NotImplementedError
 
-    def _warn_if_not_fitted_to_training_data(self):
-        """A ``ConvergenceWarning`` when the last epoch's training loss is still within
-        5% of what a constant prediction achieves: the network learned (almost) nothing."""
-        final = float(self.history_[-1, "train_loss"])
-        chance = self._chance_loss()
+    def _warn_if_not_fitted_to_training_data(self, data, y_net):
+        """A ``ConvergenceWarning`` when the training loss is still within 5% of what a
+        constant prediction achieves: the network learned (almost) nothing."""
+        final, chance = self._training_fit(data, y_net)
         if chance > 0 and final >= 0.95 * chance:
             levers = ["another lr", "more max_epochs"]
             if self.stem is None:

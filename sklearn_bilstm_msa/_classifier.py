@@ -45,8 +45,12 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
     The model of Yang et al. (2025), arXiv 2504.15223: a bidirectional LSTM
     encodes the series, ``S`` attention scales pool its hidden states with a
     softmax over a local window of each scale's width, and a linear head
-    classifies the concatenated context vectors. Training runs through a skorch
-    ``NeuralNetClassifier`` (kept as ``net_``). The default recipe, chosen by
+    classifies the concatenated context vectors. By default a small learned
+    convolutional front-end reads the series first and shortens long ones to about
+    32 steps (``stem="conv"``), and series of equal length that share one shape
+    are standardised step by step (``normalize="auto"``); ``stem=None,
+    normalize="channel"`` is the paper's model exactly. Training runs through a
+    skorch ``NeuralNetClassifier`` (kept as ``net_``). The default recipe, chosen by
     cross-validation on training splits only (``docs/experiments/``): AdamW at
     ``lr=5e-3`` annealed to 0 over ``max_epochs`` by a cosine schedule, batches of
     a tenth of the cases (4 to 32), label smoothing 0.1, gradient clipping, and
@@ -95,7 +99,7 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         bidirectional=True,
         window_sizes=(3, 7, 15),
         context="sum",
-        stem=None,
+        stem="conv",
         stem_stride="auto",
         n_estimators=1,
         dropout=0.1,
@@ -111,7 +115,7 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         validation_fraction=None,
         patience=10,
         gradient_clip=1.0,
-        normalize=True,
+        normalize="auto",
         device="auto",
         precision="float32",
         n_jobs=None,
@@ -137,13 +141,14 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         self._class_shares = np.bincount(codes, minlength=len(self.classes_)) / len(codes)
         return codes
 
-    def _chance_loss(self):
-        # The best constant prediction under label smoothing predicts the smoothed
-        # class shares q = (1 - ls) * shares + ls / K; its loss is their entropy.
+    def _training_fit(self, data, y_net):
+        # The last epoch's loss, and that of the best constant prediction: under label
+        # smoothing it predicts the smoothed class shares q = (1 - ls) * shares + ls / K,
+        # and its loss is their entropy.
         ls = float(self.label_smoothing)
         q = (1.0 - ls) * self._class_shares + ls / len(self._class_shares)
         q = q[q > 0]
-        return float(-(q * np.log(q)).sum())
+        return float(self.history_[-1, "train_loss"]), float(-(q * np.log(q)).sum())
 
     def _n_outputs(self):
         return len(self.classes_)

@@ -506,7 +506,10 @@ def test_sweeps_and_ablation_run_and_report(data_dir, tmp_path, capsys):
     )
     assert status == 0, err
     lengths = read_results(tmp_path / "res" / "sweep-length")
-    assert sorted(r.dataset for r in lengths) == ["TinyUneq-L10", "TinyUneq-L30"]
+    # MiniRocket runs beside ours by default (issue 13).
+    assert sorted((r.classifier, r.dataset) for r in lengths) == [
+        (c, f"TinyUneq-L{n}") for c in ("BiLSTM-MSA", "MiniRocket") for n in (10, 30)
+    ]
     assert "linear interpolation to 10 steps" in lengths[0].params["resized"]
     status, out, err = _cli(
         ["ablation", "--dataset", "TinyEq", "--classifiers", "BiLSTM-Mean", "LSTM-MSA", *common],

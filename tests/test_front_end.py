@@ -191,9 +191,12 @@ def test_a_fit_that_learns_nothing_warns_and_names_what_to_try():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 1, 20))
     y = rng.integers(0, 2, 40)  # labels unrelated to X
-    clf = BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1}, lr=1e-6)
+    clf = BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1}, lr=1e-6, stem=None)
     with pytest.warns(ConvergenceWarning, match=r"did not fit its training data.*stem='conv'"):
         clf.fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="context='normalized', another lr") as caught:
+        clf.set_params(stem="conv").fit(X, y)
+    assert "stem=" not in str(caught[0].message)  # the front-end is already on
     reg = BiLSTMMSARegressor(**{**FAST, "max_epochs": 1}, lr=1e-6)
     with pytest.warns(ConvergenceWarning, match="constant prediction"):
         reg.fit(X, rng.normal(size=40))

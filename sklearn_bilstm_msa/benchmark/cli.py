@@ -205,7 +205,7 @@ def build_parser():
         default=list(DEFAULT_LENGTHS),
         help="series lengths to resample every series to, in time steps",
     )
-    _classifiers(p, ["BiLSTM-MSA"])
+    _classifiers(p, ["BiLSTM-MSA", "MiniRocket"])
     _common(p)
 
     p = _add_parser(
