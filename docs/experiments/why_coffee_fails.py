@@ -1,10 +1,11 @@
 """Why the paper's model learns nothing on Coffee: training curves and what the head sees.
 
 For the paper's model (``stem=None, normalize="channel"``), the front-end alone
-(``normalize="channel"``) and the defaults, after 1, 10 and 100 epochs: the first and last training loss, the training accuracy,
-and the spread of the context vectors (eq. 4) and hidden states between the training
-series, relative to their size. Then the share of the input's spread that lies between
-series. Training split only. Run from the repository root::
+(``normalize="channel"``) and the defaults, after 1, 10 and 100 epochs: the first and
+last training loss, the training accuracy, and the spread of the context vectors
+(eq. 4) and hidden states between the training series, relative to their size. Then
+the share of the input's spread that lies between series. Training split only. Run
+from the repository root::
 
     python docs/experiments/why_coffee_fails.py [--data-dir ../shared/data/uea]
 """
