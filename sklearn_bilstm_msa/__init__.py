@@ -8,7 +8,13 @@ estimators from :mod:`sklearn_bilstm_msa.aeon`.
 """
 
 from ._classifier import BiLSTMMSAClassifier
-from ._network import BiLSTMEncoder, BiLSTMMSANetwork, MultiScaleAttention
+from ._network import (
+    BiLSTMEncoder,
+    BiLSTMMSANetwork,
+    ConvStem,
+    MultiScaleAttention,
+    SeedEnsemble,
+)
 from ._persistence import load_weights
 from ._regressor import BiLSTMMSARegressor
 from .plotting import plot_attention
@@ -20,7 +26,9 @@ __all__ = [
     "BiLSTMMSARegressor",
     "BiLSTMEncoder",
     "BiLSTMMSANetwork",
+    "ConvStem",
     "MultiScaleAttention",
+    "SeedEnsemble",
     "load_weights",
     "plot_attention",
     "__version__",
