@@ -595,6 +595,84 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
             return weights
         return [w[:, :length] for w, length in zip(weights, data.lengths, strict=True)]
 
+    def feature_attributions(
+        self, X, method="integrated_gradients", *, target=None, n_steps=32, window=None
+    ):
+        """How much each value of each series moves the prediction: an attribution per
+        channel and time step, with the training mean as the reference.
+
+        Unlike the attention weights, which say how the model pools its hidden states,
+        attributions say which input values the output depends on (see the
+        attention guide for what each shows, measured).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
+or list of ndarray of shape (n_channels, n_timepoints_i)
+            Series with the channel count seen in ``fit``.
+        method : {"integrated_gradients", "gradient_x_input", "occlusion"}, \
+default="integrated_gradients"
+            Integrated gradients from the training mean (``n_steps`` midpoints; the
+            attributions of a series add up to about the change of the explained
+            output from the training mean to the series), the gradient times the
+            (standardised) input, or occlusion: the drop of the output when a window
+            of ``window`` steps of one channel is set to the training mean.
+        target : label, array-like of labels, int or None, default=None
+            What is explained. Classifier: the probability of this class (one label
+            for every series, or one per series); ``None``, the predicted class.
+            Regressor: the index of the target; ``None`` for a single target.
+        n_steps : int, default=32
+            Integration steps of integrated gradients.
+        window : int or None, default=None
+            Steps per occlusion window; ``None`` takes ``max(1, round(median length /
+            32))``.
+
+        Returns
+        -------
+        attributions : ndarray of shape (n_cases, n_channels, n_timepoints), or list
+            For array input, one array; for a list of series, a list of
+            ``(n_channels, n_timepoints_i)`` arrays. Padded steps get zero.
+        """
+        from ._attribution import ATTRIBUTION_METHODS, attribute
+
+        if method not in ATTRIBUTION_METHODS:
+            raise ValueError(f"method must be one of {ATTRIBUTION_METHODS}, got {method!r}.")
+        for name, value in (("n_steps", n_steps), ("window", window)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1
+            ):
+                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        data = self._check_input(X)
+        targets, probabilities = self._attribution_targets(data, target)
+        if window is None:
+            window = max(1, round(float(np.median(data.lengths)) / 32))
+        module = self.net_.module_
+        module.eval()
+        device = self.net_.device
+        chunks = []
+        with isolated_torch_state(None, self.n_jobs):
+            for start in range(0, data.n_cases, 64):
+                rows = slice(start, start + 64)
+                lengths = torch.as_tensor(data.lengths[rows])
+                x = torch.as_tensor(data.values[rows][:, : int(lengths.max())]).to(device)
+                part = attribute(
+                    module,
+                    x,
+                    lengths,
+                    torch.as_tensor(targets[rows], device=device),
+                    method=method,
+                    probabilities=probabilities,
+                    n_steps=int(n_steps),
+                    window=int(window),
+                )
+                out = np.zeros(data.values[rows].shape)
+                out[:, : part.shape[1]] = part.cpu().numpy()
+                chunks.append(out)
+        values = np.concatenate(chunks).transpose(0, 2, 1)  # (N, C, T)
+        if data.equal_length:
+            return values
+        return [v[:, :length] for v, length in zip(values, data.lengths, strict=True)]
+
     # ------------------------------------------------------------- persistence
 
     def export_onnx(self, path, opset_version=18):

@@ -8,7 +8,7 @@ from sklearn.preprocessing import LabelEncoder
 
 from ._base import FLOAT32_BATCH_DEPENDENCE, _BaseBiLSTMMSA, fill_shared_doc
 from ._data import check_labels
-from ._training import MemberCrossEntropyLoss, SeriesNetClassifier
+from ._training import MemberCrossEntropyLoss, SeriesNetClassifier, isolated_torch_state
 
 __all__ = ["BiLSTMMSAClassifier"]
 
@@ -196,6 +196,28 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
             Columns follow ``classes_``; rows sum to one.
         """
         return self._net_output(X, "predict_proba")
+
+    def _attribution_targets(self, data, target):
+        """Class indices (n_cases,) that ``feature_attributions`` explains, and that it
+        explains probabilities."""
+        if target is None:
+            with isolated_torch_state(None, self.n_jobs):
+                return self.net_.predict_proba(data.as_net_input()).argmax(axis=1), True
+        labels = np.asarray(target)
+        if labels.ndim == 0:
+            labels = np.repeat(labels, data.n_cases)
+        if labels.shape != (data.n_cases,):
+            raise ValueError(
+                f"target must be one class label or one per series ({data.n_cases}), "
+                f"got an array of shape {labels.shape}."
+            )
+        unknown = ~np.isin(labels, self.classes_)
+        if unknown.any():
+            raise ValueError(
+                f"target {labels[unknown][0].item()!r} is not a class of this classifier; "
+                f"classes_ is {self.classes_.tolist()}."
+            )
+        return np.searchsorted(self.classes_, labels), True
 
     def predict(self, X):
         """Most probable class label of each series.

@@ -1,5 +1,7 @@
 """``BiLSTMMSARegressor``: the same network with a regression head."""
 
+import numbers
+
 import numpy as np
 import torch
 from sklearn.base import RegressorMixin
@@ -94,6 +96,26 @@ class BiLSTMMSARegressor(RegressorMixin, _BaseBiLSTMMSA):
         self._y_ndim = 1 if one_d else 2
         self.target_mean_, self.target_std_ = target_statistics(targets)
         return ((targets - self.target_mean_) / self.target_std_).astype(np.float32)
+
+    def _attribution_targets(self, data, target):
+        """Target indices (n_cases,) that ``feature_attributions`` explains (values)."""
+        n_targets = len(self.target_mean_)
+        if target is None:
+            if n_targets > 1:
+                raise ValueError(
+                    f"This regressor predicts {n_targets} targets; pass target=<index> "
+                    f"(0 to {n_targets - 1}) to say which one to explain."
+                )
+            target = 0
+        if (
+            isinstance(target, bool)
+            or not isinstance(target, numbers.Integral)
+            or not 0 <= target < n_targets
+        ):
+            raise ValueError(
+                f"target must be the index of a target, 0 to {n_targets - 1}, got {target!r}."
+            )
+        return np.full(data.n_cases, int(target)), False
 
     def _training_fit(self, data, y_net):
         # The mean squared error on every training case (the epoch losses leave out the
