@@ -3,8 +3,8 @@
 Public API: :class:`BiLSTMMSAClassifier` and :class:`BiLSTMMSARegressor` (one network
 and training set-up, two heads), the torch module :class:`BiLSTMMSANetwork` and its
 parts, :func:`load_weights` (a weights file back as the estimator that wrote it), and
-:func:`plot_attention` (needs the ``viz`` extra). aeon users import the aeon
-estimators from :mod:`sklearn_bilstm_msa.aeon`.
+:func:`plot_attention` and :func:`plot_explanation` (need the ``viz`` extra). aeon
+users import the aeon estimators from :mod:`sklearn_bilstm_msa.aeon`.
 """
 
 from ._classifier import BiLSTMMSAClassifier
@@ -17,7 +17,7 @@ from ._network import (
 )
 from ._persistence import load_weights
 from ._regressor import BiLSTMMSARegressor
-from .plotting import plot_attention
+from .plotting import plot_attention, plot_explanation
 
 __version__ = "0.1.0"
 
@@ -31,5 +31,6 @@ __all__ = [
     "SeedEnsemble",
     "load_weights",
     "plot_attention",
+    "plot_explanation",
     "__version__",
 ]

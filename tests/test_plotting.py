@@ -69,3 +69,19 @@ def test_a_channel_the_series_lacks_is_a_clear_error(fitted, bump_data, channel)
         plot_attention(fitted, X[0], channel=channel)
     top, _ = plot_attention(fitted, X[0], channel=1)
     assert len(top.lines) == 1 and top.get_ylabel() == "channel 1"
+
+
+def test_plot_explanation_draws_series_attributions_and_attention_on_one_time_axis(bump_data):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sklearn_bilstm_msa import plot_explanation
+
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(**FAST, n_estimators=2).fit(X, y)
+    top, middle, bottom = plot_explanation(clf, X[0], method="occlusion")
+    assert middle.get_images()[0].get_array().shape == (2, X.shape[2])  # one row a channel
+    assert bottom.get_images()[0].get_array().shape == (6, X.shape[2])  # 2 members x 3 scales
+    assert [t.get_text() for t in bottom.get_yticklabels()][:2] == ["m0 w=3", "m0 w=7"]
+    with pytest.raises(ValueError, match="channel=5 is not a channel"):
+        plot_explanation(clf, X[0], channel=5)
