@@ -634,3 +634,40 @@ def test_results_record_how_well_our_networks_fitted_their_training_data(data_di
     assert 0.0 <= m["train_accuracy"] <= 1.0 and m["train_loss"] > 0
     assert ours.params["train_loss"] == m["train_loss"]
     assert np.isnan(hydra.metrics()["train_accuracy"])  # aeon's have no training history
+
+
+def test_localization_scores_the_pointing_game_and_the_mass_inside_the_motif():
+    from sklearn_bilstm_msa.benchmark._explain import localization, motif_dataset
+
+    X, y, positions = motif_dataset(50, 30, 4, seed=0)
+    motif_only = np.zeros((50, 30))
+    for i, p in enumerate(positions):
+        motif_only[i, p : p + 4] = 1.0
+    assert localization(motif_only, positions, 4) == (1.0, 1.0)
+    elsewhere = np.roll(motif_only, 10, axis=1)
+    assert localization(elsewhere, positions, 4) == (0.0, 0.0)
+    # The data: the class is the motif's sign.
+    sign = np.array([X[i, 0, p : p + 4].sum() > 0 for i, p in enumerate(positions)])
+    np.testing.assert_array_equal(sign, y == 1)
+
+
+def test_explain_measures_every_explanation_and_resumes(tmp_path, capsys):
+    args = ["explain", "--lengths", "30", "--widths", "4", "--classifiers", "BiLSTM-MSA"]
+    args += ["--quick", "--results-dir", str(tmp_path)]
+    assert main(args) == 0
+    table = pd.read_csv(tmp_path / "explain" / "explain.csv")
+    assert set(table["explanation"]) == {
+        "attention w=3",
+        "attention w=7",
+        "attention w=15",
+        "integrated gradients",
+        "gradient x input",
+        "occlusion",
+    }
+    assert table["pointing"].between(0, 1).all() and table["mass"].between(0, 1).all()
+    np.testing.assert_allclose(table["chance"], 4 / 30)
+    assert (tmp_path / "explain" / "explain.md").exists()
+    capsys.readouterr()
+    assert main(args) == 0  # a second run keeps the finished rows and fits nothing
+    assert "done before, kept" in capsys.readouterr().out
+    assert len(pd.read_csv(tmp_path / "explain" / "explain.csv")) == len(table)

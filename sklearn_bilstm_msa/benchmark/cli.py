@@ -211,12 +211,45 @@ def build_parser():
     p = _add_parser(
         sub,
         "ablation",
-        "no attention, unidirectional, global, 1-4 scales, context",
+        "the front-end, step standardisation, ensemble, no attention, unidirectional, "
+        "global, 1-4 scales, context",
         epilog=_ONLINE,
     )
     _datasets(p)
     _classifiers(p, ABLATION_CONTENDERS, help="ablation settings, case-insensitive")
     _common(p)
+
+    p = _add_parser(
+        sub,
+        "explain",
+        "where the model looks: localization of attention and attributions on synthetic "
+        "series whose class lives in a motif at a random place (no data needed)",
+    )
+    p.add_argument(
+        "--lengths",
+        nargs="+",
+        type=int,
+        metavar="T",
+        default=[100, 400],
+        help="series lengths of the synthetic problems",
+    )
+    p.add_argument(
+        "--widths",
+        nargs="+",
+        type=int,
+        metavar="W",
+        default=[5, 20],
+        help="motif widths of the synthetic problems, in time steps",
+    )
+    _classifiers(p, ["BiLSTM-MSA", "BiLSTM-MSA-NoStem"])
+    p.add_argument(
+        "--results-dir",
+        metavar="DIR",
+        default="results",
+        help="results go to DIR/explain/ (explain.csv, .md, .png); a run resumes what is there",
+    )
+    p.add_argument("--threads", type=int, default=1, metavar="N", help="torch threads")
+    p.add_argument("--quick", action="store_true", help="tiny models: a smoke test")
 
     p = _add_parser(sub, "report", "tables and figures from a results folder")
     p.add_argument(
@@ -344,6 +377,35 @@ def cmd_sweep_window(args):
     return _run(args, "sweep-window", tasks, {}, errors)
 
 
+def cmd_explain(args):
+    from ._explain import run_explain, summarize
+
+    _positive(args, "lengths", "widths", "threads")
+    _, contenders = _check_names(args, [])
+    root = experiment_root(args.results_dir, "explain")
+    _say(f"explain: {len(args.lengths) * len(args.widths) * len(contenders)} fit(s); in {root}")
+    table = run_explain(
+        args.lengths,
+        args.widths,
+        contenders,
+        root,
+        threads=args.threads,
+        quick=args.quick,
+        log=_say,
+    )
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # the viz extra is optional: tables only
+        plt = None
+    written = summarize(table, root, plt)
+    _say((root / "explain.md").read_text(encoding="utf-8"))
+    _say(f"{len(written)} summary file(s) written under {root}")
+    return 0
+
+
 def cmd_report(args):
     written = make_report(args.results_dir, args.out, log=_say)
     _say(f"{len(written)} file(s) written under {args.out}")
@@ -372,6 +434,7 @@ COMMANDS = {
     "ablation": cmd_ablation,
     "sweep-length": cmd_sweep_length,
     "sweep-window": cmd_sweep_window,
+    "explain": cmd_explain,
     "report": cmd_report,
     "datasets": cmd_datasets,
 }
