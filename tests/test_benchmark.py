@@ -529,6 +529,7 @@ def test_sweeps_and_ablation_run_and_report(data_dir, tmp_path, capsys):
         "sweep-length/length.md",
         "sweep-length/length.svg",
         "ablation/accuracy.md",
+        "ablation/train_accuracy.md",
         "ablation/ablation.png",
     ):
         assert expected in made
