@@ -8,6 +8,8 @@ its results are not comparable with published numbers).
 """
 
 import importlib.util
+import os
+import tempfile
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -81,7 +83,11 @@ def _c(name, make, description, unequal_length=False, needs=(), extra=""):
 
 
 def _deep(name, cls):
-    make = _aeon(_DEEP, cls, {"n_epochs": 2}, threaded=False)
+    # aeon's deep learners keep a checkpoint file during fit in file_path (default: the
+    # working directory); the system's temporary folder keeps it out of the user's tree.
+    make = _aeon(
+        _DEEP, cls, {"n_epochs": 2}, threaded=False, file_path=tempfile.gettempdir() + os.sep
+    )
     return _c(name, make, f"aeon {cls} (TensorFlow)", needs=("tensorflow",), extra="deep")
 
 
