@@ -672,3 +672,22 @@ def test_explain_measures_every_explanation_and_resumes(tmp_path, capsys):
     assert main(args) == 0  # a second run keeps the finished rows and fits nothing
     assert "done before, kept" in capsys.readouterr().out
     assert len(pd.read_csv(tmp_path / "explain" / "explain.csv")) == len(table)
+
+
+def test_report_of_two_classifiers_skips_the_cd_diagram_and_says_why(tmp_path, capsys):
+    """aeon's Friedman test needs three classifiers; two on many datasets still report."""
+    root = tmp_path / "res" / "compare"
+    datasets = ["BasicMotions", "ERing", "Libras", "NATOPS", "JapaneseVowels"]
+    write_manifest(root, "compare", datasets=datasets)
+    rng = np.random.default_rng(0)
+    for clf in ("BiLSTM-MSA", "MiniRocket"):
+        for dataset in datasets:
+            y = rng.integers(0, 3, 20)
+            proba = np.eye(3)[y] * 0.8 + 0.2 / 3
+            write_result(root, Result(dataset, clf, 0, y, y, proba, 10, 1))
+    status, out, err = _cli(
+        ["report", "--results-dir", str(tmp_path / "res"), "--out", str(tmp_path / "rep")], capsys
+    )
+    assert status == 0, err
+    assert "critical-difference diagram skipped: it needs >= 3 classifiers" in out + err
+    assert (tmp_path / "rep" / "compare" / "accuracy.md").exists()

@@ -32,6 +32,9 @@ PUBLISHED = {
 #: A critical-difference diagram needs this many datasets with every classifier.
 MIN_CD_DATASETS = 5
 
+#: ... and this many classifiers (aeon's Friedman test needs three).
+MIN_CD_CLASSIFIERS = 3
+
 
 def published_accuracy():
     """Published accuracies shipped with the package, long format.
@@ -185,7 +188,8 @@ def _comparison(long, out, log, plt):
         written += _accuracy_against_fit_time(accuracy, fit, beside, out, plt)
         written += _accuracy_per_dataset(accuracy, beside, out, plt)
     complete = accuracy.dropna()
-    if accuracy.shape[1] >= 2 and len(complete) >= MIN_CD_DATASETS and plt is not None:
+    enough = accuracy.shape[1] >= MIN_CD_CLASSIFIERS and len(complete) >= MIN_CD_DATASETS
+    if enough and plt is not None:
         from aeon.visualisation import plot_critical_difference
 
         fig, _ = plot_critical_difference(complete.to_numpy(), list(complete.columns))
@@ -193,7 +197,8 @@ def _comparison(long, out, log, plt):
         plt.close(fig)
     else:
         log(
-            f"critical-difference diagram skipped: it needs >= 2 classifiers and "
+            f"critical-difference diagram skipped: it needs >= {MIN_CD_CLASSIFIERS} "
+            f"classifiers and "
             f">= {MIN_CD_DATASETS} datasets where every classifier has results "
             f"(have {accuracy.shape[1]} and {len(complete)})"
         )
