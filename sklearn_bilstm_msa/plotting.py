@@ -175,20 +175,10 @@ def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None, rel
     -------
     axes : tuple of two matplotlib Axes
     """
-    try:
-        import matplotlib.pyplot as plt
-        from matplotlib.ticker import MaxNLocator
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "plot_attention needs matplotlib: pip install 'sklearn-bilstm-msa[viz]'"
-        ) from exc
-    series = np.asarray(series, dtype=float)
-    if series.ndim == 1:
-        series = series[None, :]
-    if series.ndim != 2:
-        raise ValueError(
-            f"series must be 1-D or 2-D (n_channels, n_timepoints), got {series.ndim}-D."
-        )
+    plt = _need_matplotlib("plot_attention")
+    from matplotlib.ticker import MaxNLocator
+
+    series = _one_series(series)
     channels = _check_channel(channel, series.shape[0])
     weights = clf.attention_weights(series[None])[0]  # (S, T)
     if weights.shape[0] == 0:
