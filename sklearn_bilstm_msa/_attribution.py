@@ -24,6 +24,8 @@ import contextlib
 
 import torch
 
+from ._network import step_mask
+
 __all__ = ["ATTRIBUTION_METHODS", "attribute"]
 
 #: ``method`` values of ``feature_attributions``.
@@ -77,8 +79,7 @@ def attribute(module, x, lengths, target, *, method, probabilities, n_steps=32, 
     if method not in ATTRIBUTION_METHODS:
         raise ValueError(f"method must be one of {ATTRIBUTION_METHODS}, got {method!r}.")
     score = _score_function(module, lengths, target, probabilities)
-    mask = torch.arange(x.shape[1], device=x.device) < lengths.to(x.device).unsqueeze(1)
-    mask = mask.unsqueeze(-1).to(x.dtype)  # (N, T, 1)
+    mask = step_mask(x, lengths).unsqueeze(-1).to(x.dtype)  # (N, T, 1)
     x = x * mask
     if method == "occlusion":
         with torch.no_grad():

@@ -234,6 +234,11 @@ def fill_shared_doc(*, holdout, net=None, classifier=False):
     return decorate
 
 
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
 class _class_call_only:  # noqa: N801 - used as a decorator, like classmethod
     """``classmethod`` that refuses calls on an instance.
 
@@ -342,9 +347,7 @@ class _BaseBiLSTMMSA(BaseEstimator):
 
     def _check_params(self):
         def positive_int(name):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+            _check_positive_int(name, getattr(self, name))
 
         for name in ("hidden_size", "num_layers", "max_epochs", "patience", "n_estimators"):
             positive_int(name)
@@ -633,19 +636,15 @@ default="integrated_gradients"
             For array input, one array; for a list of series, a list of
             ``(n_channels, n_timepoints_i)`` arrays. Padded steps get zero.
         """
-        from ._attribution import ATTRIBUTION_METHODS, attribute
+        from ._attribution import attribute  # which checks ``method``
 
-        if method not in ATTRIBUTION_METHODS:
-            raise ValueError(f"method must be one of {ATTRIBUTION_METHODS}, got {method!r}.")
-        for name, value in (("n_steps", n_steps), ("window", window)):
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1
-            ):
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        _check_positive_int("n_steps", n_steps)
+        if window is not None:
+            _check_positive_int("window", window)
         data = self._check_input(X)
         targets, probabilities = self._attribution_targets(data, target)
         if window is None:
-            window = max(1, round(float(np.median(data.lengths)) / 32))
+            window = auto_stem_stride(data.lengths)  # the stem's windows, about T / 32
         module = self.net_.module_
         module.eval()
         device = self.net_.device

@@ -35,6 +35,12 @@ _GLOBAL_RADIUS = 2**40
 CONTEXT_MODES = ("sum", "normalized")
 
 
+def step_mask(x, lengths):
+    """(N, T) booleans, True at the real steps of series ``x`` (N, T, ...) of ``lengths``."""
+    steps = torch.arange(x.shape[1], device=x.device)  # (T,)
+    return steps.unsqueeze(0) < lengths.to(x.device).unsqueeze(1)  # (N, T)
+
+
 def window_radii(window_sizes):
     """Half-widths ``r = (w - 1) / 2`` of validated window widths.
 
@@ -120,8 +126,7 @@ class ConvStem(nn.Module):
 
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
-        steps = torch.arange(x.shape[1], device=x.device)
-        mask = (steps.unsqueeze(0) < lengths.to(x.device).unsqueeze(1)).to(x.dtype)  # (N, T)
+        mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
         z = torch.relu(self.conv((x * mask.unsqueeze(-1)).transpose(1, 2)))  # (N, F, T)
         z = z * mask.unsqueeze(1)  # padded steps out of every window
         if self.stride > 1:
@@ -282,10 +287,7 @@ class BiLSTMMSANetwork(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(features, n_outputs)
 
-    @staticmethod
-    def _mask(x, lengths):
-        steps = torch.arange(x.shape[1], device=x.device)  # (T,)
-        return steps.unsqueeze(0) < lengths.to(x.device).unsqueeze(1)  # (N, T)
+    _mask = staticmethod(step_mask)
 
     @staticmethod
     def _trim(x, lengths):

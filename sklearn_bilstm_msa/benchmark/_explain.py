@@ -21,6 +21,7 @@ contender and explanation), written after each fit, so a run resumes where it st
 import numpy as np
 import pandas as pd
 
+from ..plotting import _scale_labels
 from ._contenders import get_contender
 from ._results import atomic_write_text
 
@@ -61,11 +62,8 @@ def _explanations(estimator, X):
     """Name -> (n_cases, n_timepoints) explanation, channels summed."""
     out = {}
     weights = estimator.attention_weights(X)  # (N, S', T)
-    labels = [f"w={w}" for w in estimator.window_sizes_]
-    for s in range(weights.shape[1]):
-        member, scale = divmod(s, len(labels))
-        prefix = f"m{member} " if weights.shape[1] > len(labels) else ""
-        out[f"attention {prefix}{labels[scale]}"] = weights[:, s]
+    for s, label in enumerate(_scale_labels(estimator, weights.shape[1])):
+        out[f"attention {label}"] = weights[:, s]
     for method in METHODS:
         out[method.replace("_", " ")] = np.abs(
             estimator.feature_attributions(X, method=method)
