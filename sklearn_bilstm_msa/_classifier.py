@@ -1,14 +1,9 @@
 """``BiLSTMMSAClassifier``: the scikit-learn estimator around the torch module."""
 
-import numbers
-
-import numpy as np
-from sklearn.base import ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
-
-from ._base import FLOAT32_BATCH_DEPENDENCE, _BaseBiLSTMMSA, fill_shared_doc
-from ._data import check_labels
-from ._training import MemberCrossEntropyLoss, SeriesNetClassifier, isolated_torch_state
+from ._base import _BaseBiLSTMMSA
+from ._estimator import FLOAT32_BATCH_DEPENDENCE
+from ._heads import ClassifierHeadMixin
+from ._params import fill_shared_doc
 
 __all__ = ["BiLSTMMSAClassifier"]
 
@@ -39,7 +34,7 @@ def expected_failed_checks(estimator):
 
 
 @fill_shared_doc(holdout="stratified", net="NeuralNetClassifier", classifier=True)
-class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
+class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     """BiLSTM with multi-scale local attention for time series classification.
 
     The model of Yang et al. (2025), arXiv 2504.15223: a bidirectional LSTM
@@ -86,10 +81,6 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
     (2, 3, 100)
     """
 
-    _net_class = SeriesNetClassifier
-    _criterion = MemberCrossEntropyLoss
-    _ensemble_combine = "proba"
-    _stratified_holdout = True
     _weights_format = "sklearn-bilstm-msa/weights/1"
 
     def __init__(
@@ -126,120 +117,3 @@ class BiLSTMMSAClassifier(ClassifierMixin, _BaseBiLSTMMSA):
         shared = {k: v for k, v in locals().items() if k not in _OWN_ARGUMENTS}
         super().__init__(**shared)
         self.label_smoothing = label_smoothing
-
-    def _check_params(self):
-        ls = self.label_smoothing
-        if isinstance(ls, bool) or not isinstance(ls, numbers.Real) or not 0.0 <= ls < 1.0:
-            raise ValueError(f"label_smoothing must be in [0, 1), got {ls!r}.")
-        return super()._check_params()
-
-    def _check_y(self, y, n_cases):
-        y = check_labels(y, n_cases)
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
-        codes = encoder.transform(y).astype(np.int64)
-        self._class_shares = np.bincount(codes, minlength=len(self.classes_)) / len(codes)
-        return codes
-
-    def _training_fit(self, data, y_net):
-        # The last epoch's loss, and that of the best constant prediction: under label
-        # smoothing it predicts the smoothed class shares q = (1 - ls) * shares + ls / K,
-        # and its loss is their entropy.
-        ls = float(self.label_smoothing)
-        q = (1.0 - ls) * self._class_shares + ls / len(self._class_shares)
-        q = q[q > 0]
-        return float(self.history_[-1, "train_loss"]), float(-(q * np.log(q)).sum())
-
-    def _n_outputs(self):
-        return len(self.classes_)
-
-    def _net_kwargs(self, n_outputs):
-        return {
-            "classes": list(range(n_outputs)),
-            "criterion__label_smoothing": float(self.label_smoothing),
-        }
-
-    # --------------------------------------------------------------------- fit
-
-    def fit(self, X, y):
-        """Fit the network on a collection of series.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
-or list of ndarray of shape (n_channels, n_timepoints_i)
-            Training series; a list may hold series of different lengths.
-        y : array-like of shape (n_cases,)
-            Class labels of any type.
-
-        Returns
-        -------
-        self : BiLSTMMSAClassifier
-            The fitted estimator.
-        """
-        return self._fit_series(X, y)
-
-    # ----------------------------------------------------------------- predict
-
-    def predict_proba(self, X):
-        """Class probabilities of each series (any length; channels as in fit).
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
-or list of ndarray of shape (n_channels, n_timepoints_i)
-            Series of any length, with the channel count seen in ``fit``.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_cases, n_classes)
-            Columns follow ``classes_``; rows sum to one.
-        """
-        return self._net_output(X, "predict_proba")
-
-    def _attribution_targets(self, data, target):
-        """Class indices (n_cases,) that ``feature_attributions`` explains, and that it
-        explains probabilities."""
-        if target is None:
-            with isolated_torch_state(None, self.n_jobs):
-                return self.net_.predict_proba(data.as_net_input()).argmax(axis=1), True
-        labels = np.asarray(target)
-        if labels.ndim == 0:
-            labels = np.repeat(labels, data.n_cases)
-        if labels.shape != (data.n_cases,):
-            raise ValueError(
-                f"target must be one class label or one per series ({data.n_cases}), "
-                f"got an array of shape {labels.shape}."
-            )
-        unknown = ~np.isin(labels, self.classes_)
-        if unknown.any():
-            raise ValueError(
-                f"target {labels[unknown][0].item()!r} is not a class of this classifier; "
-                f"classes_ is {self.classes_.tolist()}."
-            )
-        return np.searchsorted(self.classes_, labels), True
-
-    def predict(self, X):
-        """Most probable class label of each series.
-
-        Parameters
-        ----------
-        X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
-or list of ndarray of shape (n_channels, n_timepoints_i)
-            Series of any length, with the channel count seen in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_cases,)
-            Labels from ``classes_``.
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    # ------------------------------------------------------------- persistence
-
-    def _weights_extra(self):
-        return {"classes": self.classes_.tolist(), "classes_dtype": self.classes_.dtype.str}
-
-    def _restore_extra(self, payload):
-        self.classes_ = np.asarray(payload["classes"], dtype=np.dtype(payload["classes_dtype"]))

@@ -1,8 +1,6 @@
 """``load_weights``: a weights file back as whichever estimator wrote it."""
 
-from ._base import _WEIGHTS_FORMATS, read_weights_file
-from ._classifier import BiLSTMMSAClassifier
-from ._regressor import BiLSTMMSARegressor
+from ._weights import read_weights_file, weights_file_class
 
 __all__ = ["load_weights"]
 
@@ -22,7 +20,7 @@ def load_weights(path, device=None):
 
     Returns
     -------
-    estimator : BiLSTMMSAClassifier or BiLSTMMSARegressor
+    estimator : BiLSTMMSAClassifier, BiLSTMMSARegressor or another estimator of the package
         A fitted estimator (it has no training history).
 
     Raises
@@ -46,6 +44,4 @@ def load_weights(path, device=None):
     ('BiLSTMMSAClassifier', True)
     """
     payload = read_weights_file(path)
-    classes = {cls.__name__: cls for cls in (BiLSTMMSAClassifier, BiLSTMMSARegressor)}
-    cls = classes[_WEIGHTS_FORMATS[payload["format"]]]
-    return cls._from_weights(payload, path, device)
+    return weights_file_class(payload)._from_weights(payload, path, device)

@@ -14,8 +14,8 @@ from aeon.classification.base import BaseClassifier
 from aeon.regression.base import BaseRegressor
 from aeon.utils.validation import check_n_jobs
 
-from ._base import fill_shared_doc
 from ._classifier import BiLSTMMSAClassifier
+from ._params import fill_shared_doc
 from ._regressor import BiLSTMMSARegressor
 
 __all__ = ["AeonBiLSTMMSAClassifier", "AeonBiLSTMMSARegressor"]

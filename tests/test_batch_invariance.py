@@ -2,7 +2,7 @@
 
 scikit-learn's ``check_methods_subset_invariance`` asks for 1e-7, which float32 CPU
 kernels cannot promise (they pick code paths by the shape of each product; see
-``FLOAT32_BATCH_DEPENDENCE`` in ``_base.py``), so it is an expected failure of both
+``FLOAT32_BATCH_DEPENDENCE`` in ``_estimator.py``), so it is an expected failure of both
 estimators. These tests are the property we do promise: alone, in batches of other
 sizes, beside other (longer or shorter) series or in another order, a case's output is
 the same up to float32 precision (``FLOAT32_RTOL``), and the same call repeated on the

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor, _base, _training
+from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor, _estimator, _training
 
 from .conftest import FAST, make_bump_data
 
@@ -27,7 +27,7 @@ def test_bfloat16_trains_and_predicts():
 @pytest.fixture
 def float16_on_cpu(monkeypatch):
     """Let float16's training step (GradScaler) run on the CPU with bfloat16 kernels."""
-    monkeypatch.setattr(_base, "check_precision", lambda precision, device: None)
+    monkeypatch.setattr(_estimator, "check_precision", lambda precision, device: None)
 
     def autocast(self):
         if self.precision == "float32":

@@ -1,0 +1,286 @@
+"""``SeriesNetEstimator``: one scikit-learn estimator machinery for any series network.
+
+As skorch's ``NeuralNet(module=...)`` takes any module and keeps one training loop,
+this class takes any torch module with ``forward(x, lengths)`` (``x`` float32
+``(N, T, C)``, right-padded; ``lengths`` ``(N,)``) and keeps one fit and predict
+path: input checking, standardisation with training statistics, the seeded fit
+inside :func:`isolated_torch_state`, the skorch net and its callbacks, the hold-out
+split from the training data only, and the warning when a fit learned nothing.
+
+A model says which module it trains (:meth:`SeriesNetEstimator._module_spec`) and
+what it learns from the training data to build it
+(:meth:`SeriesNetEstimator._fit_module_attributes`); a head (``_heads.py``) says what
+the output is (classes or values). BiLSTM-MSA (``_base.py``) and the paper's
+baselines (``baselines/``) are both such models.
+"""
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ._data import (
+    channel_statistics,
+    check_collection,
+    check_n_channels,
+    shared_shape,
+    step_statistics,
+)
+from ._params import check_nonnegative, check_positive_int
+from ._training import (
+    AUTO_BATCH_MAX,
+    LR_SCHEDULES,
+    HoldoutSplit,
+    auto_batch_size,
+    check_precision,
+    holdout_size,
+    isolated_torch_state,
+    make_callbacks,
+    resolve_device,
+)
+
+__all__ = ["FLOAT32_BATCH_DEPENDENCE", "NORMALIZE_MODES", "SeriesNetEstimator"]
+
+#: Why scikit-learn's ``check_methods_subset_invariance`` and
+#: ``check_methods_sample_order_invariance`` are expected failures of the estimators
+#: (issue 12; measured by ``benchmarks/batch_dependence.py``).
+FLOAT32_BATCH_DEPENDENCE = (
+    "float32 matrix products on the CPU (oneDNN/MKL) choose their kernel by the shape of "
+    "the product and the CPU, and a row's kernel by its position, so a series' output "
+    "moves in its last float32 bits with the number, order and lengths of the series "
+    "predicted with it (measured: up to 7e-7 absolute on probabilities, 6e-6 relative); "
+    "these checks ask for 1e-7 and 1e-9, which float32 cannot promise on every CPU. "
+    "Predicting in float64 would meet them at 1.4x to 3x the CPU prediction time. "
+    "tests/test_batch_invariance.py checks that a case's output does not depend on its "
+    "batch beyond float32 precision (rtol 1e-5)"
+)
+
+#: ``normalize`` values (``True`` is ``"channel"``).
+NORMALIZE_MODES = ("auto", "channel", "step", False)
+
+
+class SeriesNetEstimator(BaseEstimator):
+    """The fit and predict machinery shared by every estimator of this package.
+
+    Subclasses combine a head (``_heads.py``: ``_net_class``, ``_criterion``,
+    ``_check_y``, ``_n_outputs``, ``_training_fit``) with a model, which implements
+    :meth:`_module_spec` and, where it has them, :meth:`_check_module_params` and
+    :meth:`_fit_module_attributes`. The training parameters (``max_epochs``,
+    ``batch_size``, ``lr``, ``lr_schedule``, ``weight_decay``, ``augment_scale``,
+    ``augment_noise``, ``validation_fraction``, ``patience``, ``gradient_clip``,
+    ``bucket_by_length``, ``normalize``, ``device``, ``precision``, ``n_jobs``,
+    ``random_state``, ``verbose``) are read from the subclass's ``__init__``
+    arguments of those names.
+    """
+
+    #: The optimizer skorch builds (a model may train with another, as TSLib's RAdam).
+    _optimizer = torch.optim.AdamW
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = False
+        return tags
+
+    # --------------------------------------------------------------- the model
+
+    def _module_spec(self, n_outputs):
+        """``(module class, keyword arguments)`` of the network to train (the model's)."""
+        raise NotImplementedError
+
+    def _check_module_params(self):
+        """Validate the model's own hyper-parameters (a ``ValueError`` names the bad one)."""
+
+    def _fit_module_attributes(self, data):
+        """Learn what the module is built from (``stem_stride_``, ``seq_len_``, ...) from
+        the standardised training ``data``, before the net is built."""
+
+    def _convergence_levers(self):
+        """What the user may try when a fit learned nothing, most promising first."""
+        return ["another lr", "more max_epochs"]
+
+    # ------------------------------------------------------------------ set-up
+
+    def _check_params(self):
+        """Validate every hyper-parameter; return the torch device to fit on."""
+        self._check_module_params()
+        for name in ("max_epochs", "patience"):
+            check_positive_int(name, getattr(self, name))
+        if self.batch_size != "auto":
+            check_positive_int("batch_size", self.batch_size)
+        if not (self.normalize in NORMALIZE_MODES or self.normalize is True):
+            raise ValueError(
+                f"normalize must be one of {NORMALIZE_MODES} (True means 'channel'), "
+                f"got {self.normalize!r}."
+            )
+        if not self.lr > 0:
+            raise ValueError(f"lr must be positive, got {self.lr!r}.")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(
+                f"lr_schedule must be one of {LR_SCHEDULES}, got {self.lr_schedule!r}."
+            )
+        for name in ("weight_decay", "augment_scale", "augment_noise"):
+            check_nonnegative(name, getattr(self, name))
+        fraction = self.validation_fraction
+        if fraction is not None and not 0.0 <= fraction < 1.0:
+            raise ValueError(f"validation_fraction must be in [0, 1) or None, got {fraction!r}.")
+        if self.gradient_clip is not None and not self.gradient_clip > 0:
+            raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
+        device = resolve_device(self.device)
+        check_precision(self.precision, device)
+        return device
+
+    def _net_kwargs(self, n_outputs):
+        """Extra keyword arguments of the skorch net (the classifier's ``classes``)."""
+        return {}
+
+    def _build_net(self, n_outputs, device, seed, use_validation):
+        cuda = torch.device(device).type == "cuda"
+        module, module_params = self._module_spec(n_outputs)
+        return self._net_class(
+            module=module,
+            **{f"module__{name}": value for name, value in module_params.items()},
+            bucket_by_length=self.bucket_by_length,
+            precision=self.precision,
+            augment_scale=self.augment_scale,
+            augment_noise=self.augment_noise,
+            iterator_train__pin_memory=cuda,
+            iterator_valid__pin_memory=cuda,
+            criterion=self._criterion,
+            optimizer=self._optimizer,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self._batch_size(),
+            iterator_train__shuffle=True,
+            train_split=(
+                HoldoutSplit(self.validation_fraction, seed, stratify=self._stratified_holdout)
+                if use_validation
+                else None
+            ),
+            callbacks=make_callbacks(
+                has_validation=use_validation,
+                patience=self.patience,
+                gradient_clip=self.gradient_clip,
+                verbose=self.verbose,
+                lr_schedule=self.lr_schedule,
+                max_epochs=self.max_epochs,
+            ),
+            device=device,
+            verbose=int(self.verbose),
+            **self._net_kwargs(n_outputs),
+        )
+
+    def _fitted_normalize(self, data):
+        """What ``normalize`` means for the training ``data``: "step", "channel" or None."""
+        if self.normalize == "auto":
+            return "step" if shared_shape(data) else "channel"
+        if self.normalize == "step":
+            if not data.equal_length:
+                raise ValueError(
+                    "normalize='step' standardises each time step, so it needs training "
+                    "series of equal length; use normalize='channel' for unequal lengths."
+                )
+            return "step"
+        if self.normalize is True or self.normalize == "channel":
+            return "channel"
+        return None
+
+    def _batch_size(self):
+        """The mini-batch size: as given, or the ``"auto"`` rule's value from fit."""
+        if self.batch_size != "auto":
+            return self.batch_size
+        return getattr(self, "batch_size_", AUTO_BATCH_MAX)
+
+    def _seed(self):
+        return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+    # --------------------------------------------------------------------- fit
+
+    def _fit_series(self, X, y):
+        """Fit the net on the series ``X`` and the targets ``self._check_y(y, n_cases)``."""
+        device = self._check_params()
+        data = check_collection(X)
+        y_net = self._check_y(y, data.n_cases)
+        self.n_channels_ = data.n_channels
+        # scikit-learn's definition (X.shape[1]); only the channel count must match later.
+        self.n_features_in_ = data.n_columns
+        self.normalize_ = self._fitted_normalize(data)
+        if self.normalize_ == "step":
+            self.channel_mean_, self.channel_std_ = step_statistics(data)
+        elif self.normalize_ == "channel":
+            self.channel_mean_, self.channel_std_ = channel_statistics(data)
+        else:
+            self.channel_mean_ = np.zeros(data.n_channels)
+            self.channel_std_ = np.ones(data.n_channels)
+        data = data.standardized(self.channel_mean_, self.channel_std_)
+        self._fit_module_attributes(data)
+
+        seed = self._seed()
+        self.batch_size_ = (
+            auto_batch_size(data.n_cases) if self.batch_size == "auto" else self.batch_size
+        )
+        use_validation = holdout_size(self.validation_fraction, data.n_cases) > 0
+        with isolated_torch_state(seed, self.n_jobs):
+            self.net_ = self._build_net(self._n_outputs(), device, seed, use_validation)
+            self.net_.fit(data.as_net_input(), y_net)
+            # skorch leaves the module in train mode; predictions must not depend on that.
+            self.net_.module_.eval()
+        self.history_ = self.net_.history
+        self.n_iter_ = len(self.history_)
+        self._warn_if_not_fitted_to_training_data(data, y_net)
+        return self
+
+    def _training_fit(self, data, y_net):
+        """``(loss, chance)``: the fitted net's training loss, and that of the best
+        constant prediction (the head's)."""
+        raise NotImplementedError
+
+    def _warn_if_not_fitted_to_training_data(self, data, y_net):
+        """A ``ConvergenceWarning`` when the training loss is still within 5% of what a
+        constant prediction achieves: the network learned (almost) nothing."""
+        final, chance = self._training_fit(data, y_net)
+        if chance > 0 and final >= 0.95 * chance:
+            levers = self._convergence_levers()
+            warnings.warn(
+                f"{type(self).__name__} ended training with a training loss of {final:.4f}, "
+                f"close to the {chance:.4f} of a constant prediction: the network did not "
+                f"fit its training data. Try {', '.join(levers[:-1])} or {levers[-1]}.",
+                ConvergenceWarning,
+                stacklevel=4,  # the user's call of fit
+            )
+
+    # ----------------------------------------------------------------- predict
+
+    def _check_predict_lengths(self, data):
+        """Refuse series the fitted model cannot read (a model that fixes lengths)."""
+        if np.ndim(self.channel_mean_) == 2:  # normalize="step": one length only
+            n_steps = self.channel_mean_.shape[0]
+            if not np.all(data.lengths == n_steps):
+                kind = self.__sklearn_tags__().estimator_type or "estimator"
+                raise ValueError(
+                    f"This {kind} standardises each of the {n_steps} time steps it was "
+                    f"fitted on (normalize_='step'), so it predicts series of "
+                    f"{n_steps} steps only; X has series of "
+                    f"{', '.join(str(n) for n in np.unique(data.lengths)[:5])} steps. Refit "
+                    "with normalize='channel' to predict series of any length."
+                )
+
+    def _check_input(self, X):
+        check_is_fitted(self)
+        data = check_collection(X)
+        kind = self.__sklearn_tags__().estimator_type or "estimator"
+        check_n_channels(data, self.n_channels_, f"the {kind} was fitted on")
+        self._check_predict_lengths(data)
+        return data.standardized(self.channel_mean_, self.channel_std_)
+
+    def _net_output(self, X, method):
+        """``net_.<method>`` (``predict`` or ``predict_proba``) of checked ``X``, as float64."""
+        data = self._check_input(X)
+        with isolated_torch_state(None, self.n_jobs):
+            output = getattr(self.net_, method)(data.as_net_input())
+        return output.astype(np.float64)

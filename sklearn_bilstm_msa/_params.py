@@ -1,0 +1,224 @@
+"""Hyper-parameter documentation and validation shared by every estimator.
+
+The descriptions of the training parameters (what skorch does with them) are written
+once here and put into each estimator's docstring by :func:`fill_shared_doc`, with the
+defaults read from that estimator's own ``__init__``. A model (BiLSTM-MSA, a baseline)
+brings the descriptions of its own parameters.
+"""
+
+import inspect
+import numbers
+import re
+
+from ._training import AUTO_STEM_STEPS
+
+__all__ = [
+    "BILSTM_ATTRIBUTES_DOC",
+    "BILSTM_PARAMETERS_DOC",
+    "check_nonnegative",
+    "check_positive_int",
+    "fill_shared_doc",
+]
+
+#: The parameters of BiLSTM-MSA's network (``_BaseBiLSTMMSA``).
+BILSTM_PARAMETERS_DOC = """\
+hidden_size : int, default=64
+        LSTM hidden size per direction (``H``).
+    num_layers : int, default=1
+        Stacked LSTM layers.
+    bidirectional : bool, default=True
+        BiLSTM as in the paper; ``False`` is the unidirectional ablation.
+    window_sizes : tuple of int or "global", default=(3, 7, 15)
+        Full, odd window widths of the attention scales, one scale each. The
+        window of step ``t`` is ``[t - r, t + r]`` with ``r = (w - 1) / 2``,
+        clipped to the series; ``"global"`` (or any width ``>= 2T - 1``) is global
+        softmax attention; ``()`` means no attention (mean of the hidden states).
+    context : {{"sum", "normalized"}}, default="sum"
+        ``"sum"`` is the paper's equation as printed: ``c = sum_t alpha_t h_t``
+        with local-softmax weights, whose total grows with the series length.
+        ``"normalized"`` rescales each scale's weights to sum to one over the
+        series, so each context is a convex combination of hidden states. The
+        default was chosen by cross-validation on training splits (see
+        ``docs/method.md``).
+    stem : {{"conv", None}}, default=None
+        The front-end before the BiLSTM. ``None`` is the paper's model: the BiLSTM
+        reads the standardised series. ``"conv"`` puts a learned convolution
+        (``hidden_size`` filters of width 7, ReLU) in front, followed by the mean over
+        non-overlapping windows of ``stem_stride`` steps, which shortens the series
+        that the BiLSTM reads ``stem_stride``-fold. Attention weights are mapped back
+        onto the input's time axis.
+    stem_stride : int or "auto", default="auto"
+        The front-end's shortening factor (with ``stem="conv"``). ``"auto"`` takes
+        ``max(1, round(median training length / {auto_steps}))``, so that the BiLSTM
+        reads about {auto_steps} steps (``stem_stride_`` holds the value).
+    n_estimators : int, default=1
+        Networks in a seed ensemble: ``n_estimators`` independently initialised
+        networks, each trained on its own loss on the same batches, kept in one
+        module (:class:`SeedEnsemble`); predictions average their outputs
+        (probabilities for the classifier). ``1`` is a single network.
+    dropout : float, default=0.1
+        Dropout between LSTM layers and before the head."""
+
+
+#: The fitted attributes of BiLSTM-MSA's network.
+BILSTM_ATTRIBUTES_DOC = """\
+window_sizes_ : tuple
+        Validated window widths.
+    stem_stride_ : int or None
+        The front-end's shortening factor (``None`` without a stem).
+    """
+
+#: The training parameters of every estimator (``SeriesNetEstimator``).
+_TRAINING_PARAMETERS_DOC = """\
+max_epochs : int, default=100
+        Upper bound on training epochs.
+    batch_size : int or "auto", default=32
+        Mini-batch size for training and prediction. ``"auto"`` takes a tenth of
+        the training cases, between 4 and 32 (``batch_size_`` holds the value), so
+        that small datasets still get several optimiser steps per epoch.
+    bucket_by_length : bool, default=True
+        For unequal-length training data, draw training batches of series of
+        similar length (random pools of four batches, sorted by length), so that
+        batches carry little padding. Predictions do not depend on it; equal-length
+        data is unaffected.
+    lr : float, default=1e-3
+        {optimizer} learning rate (the starting rate of the schedule).
+    lr_schedule : {{"cosine", "plateau"}}, default="plateau"
+        ``"cosine"`` anneals the rate from ``lr`` to 0 over ``max_epochs``
+        (cosine curve, one step per epoch); ``"plateau"`` halves it after
+        ``patience // 2`` epochs without a lower hold-out loss (training loss
+        without a hold-out).
+    weight_decay : float, default=1e-4
+        {optimizer} weight decay.{label_smoothing}
+    augment_scale : float, default=0.0
+        Standard deviation of the random factor ``1 + augment_scale * N(0, 1)``
+        that multiplies each channel of each training series in every batch
+        (after standardisation); 0 turns it off. Prediction never sees it.
+    augment_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to every value of each training
+        batch (in standardised units); 0 turns it off.
+    validation_fraction : float or None, default=0.1
+        Share of the training cases held out ({holdout}) for early stopping and
+        best-epoch restore. ``None`` or ``0`` trains for ``max_epochs`` without a
+        hold-out. The test data never takes part in fit.
+    patience : int, default=10
+        Epochs without improvement of the hold-out loss before stopping; the LR
+        is halved after ``patience // 2`` such epochs.
+    gradient_clip : float or None, default=1.0
+        Maximum gradient norm; ``None`` disables clipping.
+    normalize : {{"auto", "channel", "step", False}} or True, default=True
+        How the series are standardised with training statistics. ``"channel"``
+        (or ``True``): each channel with its mean and standard deviation over all
+        training steps. ``"step"``: each channel at each time step with its mean and
+        standard deviation over the training cases, which brings out small
+        differences between series that share one shape (spectra, aligned
+        outlines); it needs equal-length training series, and predicts series of
+        that length only. ``"auto"``: ``"step"`` when the training series have
+        equal length and share a shape (their spread around the mean series is
+        below half of each channel's spread), else ``"channel"``
+        (``normalize_`` holds the choice). ``False``: no standardisation.
+    device : {{"auto", "cpu", "cuda"}} or "cuda:<index>", default="auto"
+        Where to train and predict; ``"auto"`` uses CUDA when available. On
+        CUDA, batches come from pinned memory and are copied asynchronously.
+    precision : {{"float32", "bfloat16", "float16"}}, default="float32"
+        Mixed precision: forward passes under ``torch.autocast`` with this dtype
+        (parameters and optimizer state stay float32; ``"float16"`` scales the
+        loss with a ``GradScaler``). Meant for CUDA; it works on CPU but is
+        rarely faster there.
+    n_jobs : int or None, default=None
+        CPU threads torch uses inside ``fit`` and ``predict`` (``None`` means 1,
+        ``-1`` all cores, as in joblib). The global thread count is restored after.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling, dropout and the hold-out split.
+        With an int, CPU fits are bit-for-bit repeatable.
+    verbose : int, default=0
+        ``>= 1`` prints skorch's epoch table and a progress bar."""
+
+ATTRIBUTES_DOC = """\
+n_channels_ : int
+        Channels seen in ``fit``; ``predict`` requires the same.
+    n_features_in_ : int
+        ``X.shape[1]`` in ``fit``, as scikit-learn defines it: the channels of a
+        3-D array or a list, the time points of a 2-D array. Only the channel
+        count must match at predict time; series may have any length.
+    {model}normalize_ : {{"channel", "step", None}}
+        The standardisation used.
+    channel_mean_, channel_std_ : ndarray of shape (n_channels,) or (n_timepoints, n_channels)
+        Standardisation statistics (0 and 1 without standardisation; one row per
+        time step with ``normalize_="step"``).
+    net_ : skorch.{net}
+        The fitted skorch net; its module is a :class:`{module}`.
+    history_ : skorch.History
+        Per-epoch losses and timings.
+    n_iter_ : int
+        Epochs trained."""
+
+
+LABEL_SMOOTHING_DOC = """
+    label_smoothing : float, default=0.0
+        Label smoothing of the cross-entropy loss, in [0, 1): the target puts
+        ``1 - label_smoothing`` on the true class plus an even share of
+        ``label_smoothing`` on all classes (``torch.nn.CrossEntropyLoss``)."""
+
+
+#: A parameter's first line in a numpydoc "Parameters" section.
+_PARAMETER_LINE = re.compile(r"^(\s*)(\w+) : (.*), default=.*$", re.MULTILINE)
+
+
+def _format_default(value):
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def fill_shared_doc(
+    *,
+    holdout,
+    net=None,
+    classifier=False,
+    model=BILSTM_PARAMETERS_DOC,
+    model_attributes=BILSTM_ATTRIBUTES_DOC,
+    module="BiLSTMMSANetwork",
+    optimizer="AdamW",
+):
+    """Class decorator: put the parameter (and attribute) descriptions into the
+    ``%(parameters)s`` (and ``%(attributes)s``) slots of the class docstring.
+
+    The parameters are the ``model``'s (BiLSTM-MSA's by default) followed by the
+    shared training parameters; ``classifier=True`` adds the classifier's own
+    ``label_smoothing``. Each ``default=`` is taken from the class's ``__init__``
+    signature, so the docs show the defaults of the class they describe.
+    """
+
+    def decorate(cls):
+        parameters = (model.rstrip() + "\n    " + _TRAINING_PARAMETERS_DOC).format(
+            holdout=holdout,
+            auto_steps=AUTO_STEM_STEPS,
+            optimizer=optimizer,
+            label_smoothing=LABEL_SMOOTHING_DOC if classifier else "",
+        )
+        signature = inspect.signature(cls.__init__).parameters
+
+        def with_default(match):
+            indent, name, kind = match.groups()
+            return f"{indent}{name} : {kind}, default={_format_default(signature[name].default)}"
+
+        parameters = _PARAMETER_LINE.sub(with_default, parameters)
+        doc = cls.__doc__.replace("%(parameters)s", parameters)
+        if net is not None:
+            attributes = ATTRIBUTES_DOC.format(net=net, module=module, model=model_attributes)
+            doc = doc.replace("%(attributes)s", attributes)
+        cls.__doc__ = doc
+        return cls
+
+    return decorate
+
+
+def check_positive_int(name, value):
+    """A ``ValueError`` unless ``value`` is an int >= 1 (``bool`` is not an int here)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+def check_nonnegative(name, value):
+    """A ``ValueError`` unless ``value`` is a real number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
