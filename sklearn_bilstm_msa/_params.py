@@ -83,11 +83,11 @@ max_epochs : int, default=100
         data is unaffected.
     lr : float, default=1e-3
         {optimizer} learning rate (the starting rate of the schedule).
-    lr_schedule : {{"cosine", "plateau"}}, default="plateau"
+    lr_schedule : {{"cosine", "plateau", "constant"}}, default="plateau"
         ``"cosine"`` anneals the rate from ``lr`` to 0 over ``max_epochs``
         (cosine curve, one step per epoch); ``"plateau"`` halves it after
         ``patience // 2`` epochs without a lower hold-out loss (training loss
-        without a hold-out).
+        without a hold-out); ``"constant"`` keeps ``lr`` throughout.
     weight_decay : float, default=1e-4
         {optimizer} weight decay.{label_smoothing}
     augment_scale : float, default=0.0

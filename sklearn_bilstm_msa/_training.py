@@ -166,13 +166,15 @@ class HoldoutSplit:
 
 
 #: ``lr_schedule`` values.
-LR_SCHEDULES = ("cosine", "plateau")
+LR_SCHEDULES = ("cosine", "plateau", "constant")
 
 
 def make_lr_scheduler(lr_schedule, *, monitor, patience, max_epochs):
     """skorch ``LRScheduler`` of an ``lr_schedule``: cosine annealing from ``lr`` to 0
     over ``max_epochs``, or halving after ``patience // 2`` epochs without a better
-    ``monitor`` value."""
+    ``monitor`` value; ``None`` for a constant rate."""
+    if lr_schedule == "constant":
+        return None
     if lr_schedule == "cosine":
         return LRScheduler(policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs)
     return LRScheduler(
@@ -188,14 +190,10 @@ def make_callbacks(*, has_validation, patience, gradient_clip, verbose, lr_sched
     """skorch callbacks: the LR schedule, early stopping with best-weights restore
     (with a hold-out), gradient clipping and, when ``verbose``, a progress bar."""
     monitor = "valid_loss" if has_validation else "train_loss"
-    callbacks = [
-        (
-            "lr_scheduler",
-            make_lr_scheduler(
-                lr_schedule, monitor=monitor, patience=patience, max_epochs=max_epochs
-            ),
-        ),
-    ]
+    scheduler = make_lr_scheduler(
+        lr_schedule, monitor=monitor, patience=patience, max_epochs=max_epochs
+    )
+    callbacks = [] if scheduler is None else [("lr_scheduler", scheduler)]
     if has_validation:
         callbacks.append(
             ("early_stopping", EarlyStopping(monitor=monitor, patience=patience, load_best=True))

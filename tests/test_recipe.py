@@ -36,6 +36,14 @@ def test_plateau_schedule_keeps_the_rate_while_the_loss_falls(bump_data):
     assert clf.history_[:, "event_lr"] == [1e-3] * 3
 
 
+def test_constant_schedule_keeps_lr_in_every_optimizer_step(bump_data):
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(**FAST, lr=3e-3, lr_schedule="constant", validation_fraction=None)
+    clf.fit(X, y)
+    assert "lr_scheduler" not in dict(clf.net_.callbacks_)
+    assert [group["lr"] for group in clf.net_.optimizer_.param_groups] == [3e-3]
+
+
 def _batch(n=5, length=7, channels=3):
     # The nets' input layout: (n_cases, n_timepoints, n_channels).
     x = torch.randn(n, length, channels)

@@ -1,0 +1,60 @@
+"""The paper's Table 1 (accuracy, macro precision, macro recall, fit seconds) from a
+results folder: what ``bilstm-msa paper-table`` prints and ``report`` writes."""
+
+import numpy as np
+import pytest
+
+from sklearn_bilstm_msa.benchmark import Result, write_result
+from sklearn_bilstm_msa.benchmark._report import paper_table, results_table
+
+
+def _write(root, classifier, dataset, y_true, y_pred, fit_ms, resample=0):
+    proba = np.eye(3)[y_pred]
+    write_result(root, Result(dataset, classifier, resample, y_true, y_pred, proba, fit_ms, 1))
+
+
+@pytest.fixture
+def results(tmp_path):
+    root = tmp_path / "results"
+    y = np.array([0, 0, 1, 1, 2, 2])
+    # BiLSTM-MSA: perfect on A; on B it calls every case class 0.
+    _write(root, "BiLSTM-MSA", "A", y, y, 2000)
+    _write(root, "BiLSTM-MSA", "B", y, np.zeros(6, dtype=int), 4000)
+    # TimesNet: one error on A (a 1 called 2), two resamples of B, and a dataset C
+    # that BiLSTM-MSA has not finished, which must not enter the means.
+    _write(root, "TimesNet", "A", y, np.array([0, 0, 1, 2, 2, 2]), 1000)
+    _write(root, "TimesNet", "B", y, y, 3000)
+    _write(root, "TimesNet", "B", y, y, 5000, resample=1)
+    _write(root, "TimesNet", "C", y, np.zeros(6, dtype=int), 9000)
+    return root
+
+
+def test_paper_table_means_each_metric_over_the_datasets_every_model_finished(results):
+    table = paper_table(results_table(results))
+    assert list(table.index) == ["BiLSTM-MSA", "TimesNet"]  # ours first
+    assert (table["datasets"] == 2).all()
+    ours, timesnet = table.loc["BiLSTM-MSA"], table.loc["TimesNet"]
+    # Accuracy: A 1.0, B 1/3 -> 66.67 %; TimesNet: A 5/6, B 1.0 (both resamples).
+    np.testing.assert_allclose(ours["accuracy (%)"], 100 * (1 + 1 / 3) / 2)
+    np.testing.assert_allclose(timesnet["accuracy (%)"], 100 * (5 / 6 + 1) / 2)
+    # Macro recall on B for all-zeros: (1 + 0 + 0) / 3; precision (1/3 + 0 + 0) / 3.
+    np.testing.assert_allclose(ours["macro recall (%)"], 100 * (1 + 1 / 3) / 2)
+    np.testing.assert_allclose(ours["macro precision (%)"], 100 * (1 + 1 / 9) / 2)
+    # TimesNet on A: recall (1 + 1/2 + 1) / 3, precision (1 + 1 + 2/3) / 3.
+    np.testing.assert_allclose(timesnet["macro recall (%)"], 100 * ((2.5 / 3) + 1) / 2)
+    np.testing.assert_allclose(timesnet["macro precision (%)"], 100 * ((8 / 9) + 1) / 2)
+    # Fit seconds: B's two resamples average to 4 s before the mean over datasets.
+    np.testing.assert_allclose(ours["fit seconds"], 3.0)
+    np.testing.assert_allclose(timesnet["fit seconds"], (1.0 + 4.0) / 2)
+
+
+def test_report_writes_the_paper_table_beside_the_accuracy_table(results, tmp_path):
+    from sklearn_bilstm_msa.benchmark._experiments import write_manifest
+    from sklearn_bilstm_msa.benchmark._report import make_report
+
+    write_manifest(results, "compare")
+    out = tmp_path / "report"
+    written = make_report(results, out, log=lambda *args: None)
+    markdown = (out / "compare" / "paper_table.md").read_text()
+    assert any(str(path).endswith("paper_table.csv") for path in written)
+    assert "macro precision (%)" in markdown and "TimesNet" in markdown
