@@ -21,7 +21,8 @@ class FourierBlock(nn.Module):
     ``0 .. S//2 - 1`` with torch's global generator and kept, sorted, as a buffer. As
     in TSLib (and FEDformer's reference code), the output of the ``j``-th kept mode is
     written to frequency bin ``j`` of the output spectrum; the other bins are zero.
-    The complex weights, ``(H, E, E, M)`` initialised uniformly in ``[0, 1) / D^2``
+    TSLib fixes the weights' head axis at 8 (its default ``n_heads``); it is ``H``
+    here. The complex weights, ``(H, E, E, M)`` initialised uniformly in ``[0, 1) / D^2``
     for their real and imaginary parts, are stored as real pairs (last axis 2) so that
     optimisers and dtype casts see real tensors.
     """

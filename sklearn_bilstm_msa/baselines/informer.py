@@ -27,7 +27,8 @@ class ProbSparseAttention(nn.Module):
     sum_j s_ij / L`` over ``U`` keys ``j`` sampled with replacement (``s_ij = q_i.k_j``,
     ``L`` the number of keys: TSLib divides the sampled sum by it). The ``u`` queries of
     largest ``M`` attend to all keys (softmax of ``s / sqrt(E)``); the others output
-    the mean of the values. ``U = u = factor * ceil(ln S)`` (at most ``S``).
+    the mean of the values. ``U = u = factor * ceil(ln S)`` (at most ``S``). As in
+    TSLib, there is no dropout on the attention weights.
 
     Departures from TSLib, for series of different lengths: keys are sampled among
     each series' real steps only, padded keys get no attention, padded queries are

@@ -15,9 +15,10 @@ __all__ = ["MaskedLayerNorm", "MixerBlock", "TSMixerNetwork"]
 class MaskedLayerNorm(nn.Module):
     """Layer normalisation over time and features together, on the real steps only.
 
-    The paper's reference code normalises each series over its (time, feature) plane
-    (``LayerNormalization(axis=[-2, -1])``, with a gain and a bias per step and
-    feature); the statistics here are over the real steps, and padded steps stay zero.
+    The layer-norm option (``norm_type="L"``) of the paper's reference code normalises
+    each series over its (time, feature) plane (``LayerNormalization(axis=[-2, -1])``,
+    with a gain and a bias per step and feature); the statistics here are over the
+    real steps, and padded steps stay zero.
     """
 
     def __init__(self, seq_len, n_channels, eps=1e-5):
@@ -72,11 +73,12 @@ class TSMixerNetwork(nn.Module):
     feature MLP) rather than TSLib's forecasting TSMixer (two-layer MLPs of width
     d_model in both, no normalisation).
 
-    Departures from the paper: the normalisation is a layer norm over each series'
-    real (time, feature) plane, not BatchNorm (which would make a series' output
-    depend on its batch) and not a per-step layer norm over features (which is
-    constant for one channel); the series is put on a fixed ``seq_len`` canvas with
-    zeros at padded steps, and padded steps are zeroed after every residual.
+    Departures from the paper: the normalisation is its reference code's layer-norm
+    option, over each series' real (time, feature) plane, not its default BatchNorm
+    (which would make a series' output depend on its batch) nor a per-step layer norm
+    over features (constant for one channel); the series is put on a fixed
+    ``seq_len`` canvas with zeros at padded steps, and padded steps are zeroed after
+    every residual. ``d_ff`` 64 and two blocks are our defaults, not published ones.
 
     Parameters
     ----------
