@@ -28,6 +28,12 @@ __all__ = ["WEIGHTS_FORMATS", "WeightsFileMixin", "read_weights_file", "weights_
 WEIGHTS_FORMATS = {
     "sklearn-bilstm-msa/weights/1": "sklearn_bilstm_msa._classifier:BiLSTMMSAClassifier",
     "sklearn-bilstm-msa/regressor-weights/1": "sklearn_bilstm_msa._regressor:BiLSTMMSARegressor",
+    **{
+        f"sklearn-bilstm-msa/baseline-weights/{model.lower()}/1": (
+            f"sklearn_bilstm_msa.baselines._estimator:{model}Classifier"
+        )
+        for model in ("Informer", "TimesNet", "FEDformer", "TSMixer")
+    },
 }
 
 

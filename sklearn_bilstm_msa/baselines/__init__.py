@@ -14,19 +14,38 @@ set to zero, and a longer series raises ``ValueError``. Each module's docstring 
 where it departs from TSLib (or, for TSMixer, from the paper).
 """
 
+from ._estimator import (
+    FEDformerClassifier,
+    InformerClassifier,
+    TimesNetClassifier,
+    TSMixerClassifier,
+)
 from .fedformer import FEDformerNetwork
 from .informer import InformerNetwork
 from .timesnet import TimesNetNetwork
 from .tsmixer import TSMixerNetwork
 
 __all__ = [
+    "BASELINE_CLASSIFIERS",
     "BASELINE_DEFAULTS",
     "BASELINE_NETWORKS",
+    "FEDformerClassifier",
     "FEDformerNetwork",
+    "InformerClassifier",
     "InformerNetwork",
+    "TSMixerClassifier",
     "TSMixerNetwork",
+    "TimesNetClassifier",
     "TimesNetNetwork",
 ]
+
+#: Model name -> scikit-learn classifier (the package's estimator machinery).
+BASELINE_CLASSIFIERS = {
+    "Informer": InformerClassifier,
+    "TimesNet": TimesNetClassifier,
+    "FEDformer": FEDformerClassifier,
+    "TSMixer": TSMixerClassifier,
+}
 
 #: Model name -> network class.
 BASELINE_NETWORKS = {

@@ -2,7 +2,8 @@
 
 Each contender is a factory ``make(random_state, n_jobs, quick) -> estimator`` plus
 what it can take. Names are matched case-insensitively. Ours are
-``BiLSTM-MSA`` and its ablation settings; the others are aeon's classifiers with
+``BiLSTM-MSA`` and its ablation settings, and the paper's four baselines (our torch
+implementations, ``sklearn_bilstm_msa.baselines``); the others are aeon's classifiers with
 their default parameters (``quick`` shrinks every contender for smoke runs, and
 its results are not comparable with published numbers).
 """
@@ -16,6 +17,8 @@ __all__ = [
     "ABLATION_CONTENDERS",
     "CONTENDERS",
     "DEFAULT_COMPARE_CONTENDERS",
+    "PAPER_BASELINES",
+    "PAPER_TABLE_CONTENDERS",
     "Contender",
     "ContenderError",
     "get_contender",
@@ -37,6 +40,9 @@ class Contender:
     needs: tuple = ()  # importable modules it needs beyond the core dependencies
     extra: str = ""  # the pip extra that installs them
     description: str = ""
+    # Its network fixes the series length at fit (a head that flattens over time): test
+    # series longer than every training series are cut to the longest of them.
+    fixed_length: bool = False
 
     def build(self, random_state, n_jobs=1, quick=False):
         missing = [m for m in self.needs if importlib.util.find_spec(m) is None]
@@ -63,6 +69,29 @@ def ours(**params):
     return make
 
 
+#: ``quick`` settings of the paper's baselines: tiny widths, two epochs.
+_QUICK_BASELINES = {
+    "Informer": {"d_model": 16, "d_ff": 16, "n_heads": 2, "e_layers": 1},
+    "FEDformer": {"d_model": 16, "d_ff": 16, "n_heads": 2, "e_layers": 1, "modes": 4},
+    "TimesNet": {"d_model": 8, "d_ff": 8, "num_kernels": 2},
+    "TSMixer": {"d_ff": 8},
+}
+
+
+def baseline(model, **params):
+    """A factory for the paper's baseline ``model`` (``sklearn_bilstm_msa.baselines``)
+    with TSLib's settings as its defaults and ``params`` over them."""
+
+    def make(random_state, n_jobs, quick):
+        from ..baselines import BASELINE_CLASSIFIERS
+
+        quick_params = {**_QUICK_BASELINES[model], "max_epochs": 2} if quick else {}
+        settings = {**quick_params, **params}
+        return BASELINE_CLASSIFIERS[model](random_state=random_state, n_jobs=n_jobs, **settings)
+
+    return make
+
+
 def _aeon(module, cls, quick_params=None, seeded=True, threaded=True, **params):
     def make(random_state, n_jobs, quick):
         estimator = getattr(importlib.import_module(module), cls)
@@ -78,8 +107,8 @@ def _aeon(module, cls, quick_params=None, seeded=True, threaded=True, **params):
     return make
 
 
-def _c(name, make, description, unequal_length=False, needs=(), extra=""):
-    return Contender(name, make, unequal_length, needs, extra, description)
+def _c(name, make, description, unequal_length=False, needs=(), extra="", fixed_length=False):
+    return Contender(name, make, unequal_length, needs, extra, description, fixed_length)
 
 
 def _deep(name, cls):
@@ -99,6 +128,9 @@ _DEEP = "aeon.classification.deep_learning"
 #: The paper's model exactly (no front-end, per-channel standardisation, one network),
 #: trained with our recipe.
 PAPER = {"stem": None, "normalize": "channel", "n_estimators": 1}
+
+#: The baselines of the paper's Table 1.
+PAPER_BASELINES = ("Informer", "TimesNet", "FEDformer", "TSMixer")
 
 _ALL = [
     _c("BiLSTM-MSA", ours(), f"{_OURS}() defaults", unequal_length=True),
@@ -126,6 +158,17 @@ _ALL = [
     _c("BiLSTM-MSA-S3", ours(window_sizes=(3, 7, 15)), "three scales: w = 3, 7, 15", True),
     _c("BiLSTM-MSA-S4", ours(window_sizes=(3, 7, 15, 31)), "four scales: w = 3 .. 31", True),
     _c("BiLSTM-MSA-Normalized", ours(context="normalized"), "normalised context", True),
+    # The paper's baselines (Table 1), our torch implementations with TSLib's settings.
+    *(
+        _c(
+            model,
+            baseline(model),
+            f"the paper's baseline {model} (sklearn_bilstm_msa.baselines, TSLib's settings)",
+            unequal_length=True,
+            fixed_length=True,
+        )
+        for model in PAPER_BASELINES
+    ),
     # aeon's classifiers that need no TensorFlow.
     _c(
         "MiniRocket",
@@ -178,6 +221,9 @@ DEFAULT_COMPARE_CONTENDERS = (
     "Hydra",
     "1NN-DTW",
 )
+
+#: The paper's Table 1: its model, ours, and its four baselines.
+PAPER_TABLE_CONTENDERS = ("BiLSTM-MSA", "BiLSTM-MSA-Paper", *PAPER_BASELINES)
 
 #: What ``bilstm-msa ablation`` runs.
 ABLATION_CONTENDERS = (

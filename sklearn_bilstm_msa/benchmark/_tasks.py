@@ -86,9 +86,23 @@ def _pad_to(X, length):
     return Padder(padded_length=length, fill_value=0).fit_transform(cut)
 
 
+def _longest(X):
+    return max(np.asarray(x).shape[-1] for x in X)
+
+
 def _prepare(contender, X_train, X_test):
-    """Make unequal-length data equal length for contenders that need it."""
+    """Make unequal-length data equal length for contenders that need it, and cut test
+    series to the longest training series for contenders that fix a length at fit."""
     ragged = not (isinstance(X_train, np.ndarray) and isinstance(X_test, np.ndarray))
+    if contender.fixed_length and _longest(X_test) > _longest(X_train):
+        length = _longest(X_train)
+        cut = [np.asarray(x)[:, :length] for x in X_test]
+        X_test = np.stack(cut) if isinstance(X_test, np.ndarray) else cut
+        note = (
+            f"test series cut to {length} steps, the longest training series: the "
+            "network's head flattens over a length fixed at fit"
+        )
+        return X_train, X_test, note
     if contender.unequal_length or not ragged:
         return X_train, X_test, "none"
     length = max(x.shape[-1] for x in X_train)
