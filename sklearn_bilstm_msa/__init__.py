@@ -5,21 +5,22 @@ and training set-up, two heads), the torch module :class:`BiLSTMMSANetwork` and 
 parts, :func:`load_weights` (a weights file back as the estimator that wrote it), and
 :func:`plot_attention` and :func:`plot_explanation` (need the ``viz`` extra). aeon
 users import the aeon estimators from :mod:`sklearn_bilstm_msa.aeon`.
+
+The names are imported on first use (torch with them), so that the ``bilstm-msa``
+command answers ``--help`` without importing torch.
 """
 
-from ._classifier import BiLSTMMSAClassifier
-from ._network import (
-    BiLSTMEncoder,
-    BiLSTMMSANetwork,
-    ConvStem,
-    MultiScaleAttention,
-    SeedEnsemble,
-)
-from ._persistence import load_weights
-from ._regressor import BiLSTMMSARegressor
-from .plotting import plot_attention, plot_explanation
+from ._lazy import lazy_attributes
 
 __version__ = "0.1.0"
+
+_WHERE = {
+    "_classifier": "BiLSTMMSAClassifier",
+    "_regressor": "BiLSTMMSARegressor",
+    "_network": "BiLSTMEncoder BiLSTMMSANetwork ConvStem MultiScaleAttention SeedEnsemble",
+    "_persistence": "load_weights",
+    "plotting": "plot_attention plot_explanation",
+}
 
 __all__ = [
     "BiLSTMMSAClassifier",
@@ -34,3 +35,5 @@ __all__ = [
     "plot_explanation",
     "__version__",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

@@ -99,11 +99,17 @@ def _as_numeric(array, what, values="time series values"):
         raise TypeError(f"{what} must contain numbers only: {exc}") from exc
 
 
-def _check_finite(array, what, values="time series values"):
-    if np.isnan(array).any():
-        raise ValueError(f"{what} contains NaN; fill or drop missing values first.")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} contains infinity; {values} must be finite.")
+def _check_finite(array, what, axes, values="time series values"):
+    """A ValueError for NaN or infinity in ``array`` that says where the first one is
+    (``axes`` names the array's axes, such as ``("case", "channel", "time step")``)."""
+    for bad, found, advice in (
+        (np.isnan(array), "NaN", "fill or drop missing values first"),
+        (np.isinf(array), "infinity", f"{values} must be finite"),
+    ):
+        if bad.any():
+            first = np.argwhere(bad)[0]
+            at = ", ".join(f"{axis} {i}" for axis, i in zip(axes, first, strict=True))
+            raise ValueError(f"{what} contains {found} (first at {at}); {advice}.")
 
 
 def _from_list(X):
@@ -137,7 +143,7 @@ def _from_list(X):
     lengths = np.array([s.shape[1] for s in series], dtype=np.int64)
     values = np.zeros((len(series), lengths.max(), series[0].shape[0]), dtype=np.float32)
     for i, s in enumerate(series):
-        _check_finite(s, f"Series {i} of X")
+        _check_finite(s, f"Series {i} of X", ("channel", "time step"))
         values[i, : s.shape[1]] = s.T
     return SeriesCollection(values, lengths, equal_length=False)
 
@@ -181,7 +187,7 @@ def check_collection(X):
         raise ValueError(
             f"X has no time points: 0 feature(s) (shape={shape}) while a minimum of 1 is required."
         )
-    _check_finite(arr, "X")
+    _check_finite(arr, "X", ("case", "channel", "time step"))
     values = np.ascontiguousarray(arr.transpose(0, 2, 1), dtype=np.float32)  # (N, T, C)
     lengths = np.full(n_cases, n_timepoints, dtype=np.int64)
     return SeriesCollection(values, lengths, equal_length=True, n_columns=shape[1])
@@ -205,8 +211,9 @@ def check_labels(y, n_cases):
     check_classification_targets(y)
     classes = np.unique(y)
     if classes.shape[0] < 2:
+        label = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
         raise ValueError(
-            f"y holds only one class ({classes[0]!r}); a classifier needs at least 2 classes."
+            f"y holds only one class ({label!r}); a classifier needs at least 2 classes."
         )
     return y
 
@@ -243,7 +250,7 @@ def check_targets(y, n_cases):
     _check_y_length(targets, n_cases, "targets")
     if targets.shape[1] == 0:
         raise ValueError(f"y has no targets: shape {np.shape(y)}.")
-    _check_finite(targets, "y", values="regression targets")
+    _check_finite(targets, "y", ("case", "target"), values="regression targets")
     return targets, one_d
 
 

@@ -123,8 +123,9 @@ max_epochs : int, default=100
     precision : {{"float32", "bfloat16", "float16"}}, default="float32"
         Mixed precision: forward passes under ``torch.autocast`` with this dtype
         (parameters and optimizer state stay float32; ``"float16"`` scales the
-        loss with a ``GradScaler``). Meant for CUDA; it works on CPU but is
-        rarely faster there.
+        loss with a ``GradScaler``). Meant for CUDA. On a CPU ``"float16"`` is
+        an error, and ``"bfloat16"`` runs only with AVX-512 (an error at fit
+        otherwise) and is rarely faster there.
     n_jobs : int or None, default=None
         CPU threads torch uses inside ``fit`` and ``predict`` (``None`` means 1,
         ``-1`` all cores, as in joblib). The global thread count is restored after.

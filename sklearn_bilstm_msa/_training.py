@@ -4,7 +4,9 @@ The training loop itself is skorch's; this module only configures it.
 """
 
 import contextlib
+import functools
 import math
+import os
 import warnings
 
 import numpy as np
@@ -258,15 +260,55 @@ def _dataset_lengths(dataset):
 PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
+@functools.cache
+def cpu_autocast_lstm_error(dtype):
+    """Why a bidirectional LSTM does not run under CPU autocast with ``dtype``, or None.
+
+    A real step, not a capability query: a forward and backward pass of a tiny LSTM
+    on a (1, 2, 1) input, which reaches oneDNN's LSTM kernel as the estimators'
+    batches do. Whether oneDNN has a reduced-precision LSTM depends on the CPU
+    (bfloat16 needs AVX-512) and on ``ONEDNN_MAX_CPU_ISA``, and ATen's
+    ``get_cpu_capability()`` reports neither. The global RNG is left as it was.
+    Cached per process.
+    """
+    with torch.random.fork_rng(devices=[]), torch.enable_grad():
+        try:
+            lstm = torch.nn.LSTM(1, 1, batch_first=True, bidirectional=True)
+            with torch.autocast("cpu", dtype=dtype):
+                out, _ = lstm(torch.zeros(1, 2, 1))
+            out.float().sum().backward()
+        except RuntimeError as exc:
+            return str(exc).split("\n")[0]
+    return None
+
+
 def check_precision(precision, device):
-    """Validate ``precision`` for ``device`` (float16 needs CUDA)."""
+    """Validate ``precision`` for ``device``: on the CPU, only what oneDNN runs there."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {tuple(PRECISIONS)}, got {precision!r}.")
-    if precision == "float16" and torch.device(device).type != "cuda":
+    if precision == "float32" or torch.device(device).type == "cuda":
+        return
+    bfloat16_runs = cpu_autocast_lstm_error(torch.bfloat16) is None
+    if precision == "bfloat16" and bfloat16_runs:
+        return
+    limit = os.environ.get("ONEDNN_MAX_CPU_ISA")
+    limit = f"; ONEDNN_MAX_CPU_ISA={limit} limits oneDNN here" if limit else ""
+    if precision == "bfloat16":
         raise ValueError(
-            "precision='float16' needs a CUDA device: torch's CPU LSTM kernels have no "
-            "float16. Use precision='bfloat16' on the CPU."
+            "precision='bfloat16' does not run on this CPU: oneDNN has no bfloat16 LSTM "
+            f"kernel without AVX-512 (AVX512-BW/VL/DQ, oneDNN's avx512_core){limit}. Use "
+            "precision='float32' on this CPU, or a CUDA device for 'bfloat16' and 'float16'."
         )
+    instead = (
+        "precision='bfloat16' (this CPU runs it)"
+        if bfloat16_runs
+        else "precision='float32' (this CPU has no bfloat16 LSTM kernel either: that "
+        f"needs AVX-512{limit})"
+    )
+    raise ValueError(
+        "precision='float16' needs a CUDA device: oneDNN's CPU LSTM has no float16 kernel "
+        f"(not even with AVX512-FP16). On the CPU use {instead}."
+    )
 
 
 class SeriesNetMixin:

@@ -433,6 +433,41 @@ def test_every_option_says_what_it_is_and_shows_its_default():
         assert "--offline forbids downloads" in text
 
 
+def test_the_parser_imports_neither_torch_nor_sklearn_nor_aeon():
+    """``bilstm-msa --help``, a command's help and a usage error answer before the
+    heavy imports (issue 21: they took 13-21 s on a busy machine)."""
+    code = (
+        "import sys\n"
+        "from sklearn_bilstm_msa.benchmark import cli\n"
+        "parser = cli.build_parser()\n"
+        "parser.format_help()\n"
+        "for args in (['compare', '--help'], ['datasets', '--help'], ['compare', '--bogus']):\n"
+        "    try:\n"
+        "        parser.parse_args(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('torch', 'sklearn', 'aeon', 'skorch', 'numba', 'pandas')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+    # The package's public names still load on first use.
+    code = "import sklearn_bilstm_msa as m; print(m.BiLSTMMSAClassifier.__name__)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "BiLSTMMSAClassifier"
+
+
+def test_datasets_takes_no_offline_flag_since_it_never_downloads(capsys):
+    parser = build_parser()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["datasets", "--offline"])
+    assert "unrecognized arguments: --offline" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", ["compare", "sweep-window", "sweep-length", "ablation"])
 def test_every_command_spells_it_datasets_and_takes_dataset_too(command):
     parser = build_parser()

@@ -58,3 +58,23 @@ def test_report_writes_the_paper_table_beside_the_accuracy_table(results, tmp_pa
     markdown = (out / "compare" / "paper_table.md").read_text()
     assert any(str(path).endswith("paper_table.csv") for path in written)
     assert "macro precision (%)" in markdown and "TimesNet" in markdown
+
+
+def test_paper_table_command_prints_one_row_per_classifier(results, capsys):
+    from sklearn_bilstm_msa.benchmark._experiments import write_manifest
+    from sklearn_bilstm_msa.benchmark.cli import main
+
+    write_manifest(results, "compare")
+    assert main(["paper-table", "--results-dir", str(results)]) == 0
+    out = capsys.readouterr().out
+    assert "means over the 2 dataset(s)" in out
+    rows = [line for line in out.splitlines() if line.startswith("| BiLSTM") or "TimesNet" in line]
+    assert rows[0].startswith("| BiLSTM-MSA") and "66.67" in rows[0]
+    assert "91.67" in rows[1]  # TimesNet: (5/6 + 1) / 2
+
+
+def test_paper_table_command_without_a_comparison_says_what_it_expected(tmp_path, capsys):
+    from sklearn_bilstm_msa.benchmark.cli import main
+
+    assert main(["paper-table", "--results-dir", str(tmp_path)]) == 1
+    assert "No comparison under" in capsys.readouterr().err

@@ -10,56 +10,26 @@ pieces are importable for scripts and notebooks:
 - :class:`Task`, :func:`run_tasks`: fit/predict tasks through joblib or Dask, each
   result written atomically in the tsml format (:func:`write_result`,
   :func:`read_result`, :func:`read_results`);
-- :func:`make_report`, :func:`published_accuracy`: tables and figures.
+- :func:`make_report`, :func:`paper_table`, :func:`published_accuracy`: tables and
+  figures.
+
+The names are imported on first use, so that the command line parses its arguments
+before it imports torch, scikit-learn and aeon.
 """
 
-from ._contenders import (
-    ABLATION_CONTENDERS,
-    CONTENDERS,
-    DEFAULT_COMPARE_CONTENDERS,
-    Contender,
-    ContenderError,
-    get_contender,
-)
-from ._datasets import (
-    Dataset,
-    DatasetError,
-    UnknownDatasetError,
-    available_datasets,
-    load_dataset,
-    resample,
-)
-from ._experiments import comparison_tasks, write_manifest
-from ._report import make_report, published_accuracy, results_table
-from ._results import METRICS, Result, ResultsFormatError, read_result, read_results, write_result
-from ._tasks import RunSummary, Task, run_task, run_tasks
+from .._lazy import lazy_attributes
 
-__all__ = [
-    "ABLATION_CONTENDERS",
-    "CONTENDERS",
-    "DEFAULT_COMPARE_CONTENDERS",
-    "METRICS",
-    "Contender",
-    "ContenderError",
-    "Dataset",
-    "DatasetError",
-    "Result",
-    "ResultsFormatError",
-    "RunSummary",
-    "Task",
-    "UnknownDatasetError",
-    "available_datasets",
-    "comparison_tasks",
-    "get_contender",
-    "load_dataset",
-    "make_report",
-    "published_accuracy",
-    "read_result",
-    "read_results",
+_WHERE = {
+    "_contenders": "ABLATION_CONTENDERS CONTENDERS DEFAULT_COMPARE_CONTENDERS Contender "
+    "ContenderError PAPER_BASELINES PAPER_TABLE_CONTENDERS get_contender",
+    "_datasets": "Dataset DatasetError UnknownDatasetError available_datasets load_dataset "
     "resample",
-    "results_table",
-    "run_task",
-    "run_tasks",
-    "write_manifest",
-    "write_result",
-]
+    "_experiments": "comparison_tasks write_manifest",
+    "_report": "make_report paper_table published_accuracy results_table",
+    "_results": "METRICS Result ResultsFormatError read_result read_results write_result",
+    "_tasks": "RunSummary Task run_task run_tasks",
+}
+
+__all__ = sorted(name for names in _WHERE.values() for name in names.split())
+
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

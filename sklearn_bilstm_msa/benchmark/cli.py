@@ -5,6 +5,10 @@ running the same command again skips what is finished. Exit status: 0 when all
 went well, 1 when a dataset could not be loaded or a task failed (finished results
 are kept), 2 for a usage error (unknown dataset or classifier name), 130 when
 interrupted.
+
+The parser needs nothing beyond the standard library and the contenders' names: a
+command imports what it runs (torch, scikit-learn, aeon) only once its arguments are
+parsed, so ``--help`` and usage errors answer at once.
 """
 
 import argparse
@@ -17,24 +21,6 @@ from ._contenders import (
     ContenderError,
     get_contender,
 )
-from ._datasets import (
-    DatasetError,
-    UnknownDatasetError,
-    available_datasets,
-    load_dataset,
-    resolve_dataset_name,
-)
-from ._experiments import (
-    comparison_tasks,
-    experiment_root,
-    length_tasks,
-    load_datasets,
-    window_cv,
-    window_tasks,
-    write_manifest,
-)
-from ._report import make_report, ours_first, results_table
-from ._tasks import compute_backend, default_threads, run_tasks
 
 __all__ = ["main"]
 
@@ -94,21 +80,23 @@ def _classifiers(parser, default, help=None):
     )
 
 
-def _common(parser, results=True):
+def _data_dir(parser):
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help="folder of <Name>/<Name>_TRAIN.ts and _TEST.ts files, searched first; aeon's "
         "shipped and cached datasets are found without it (default: none)",
     )
+
+
+def _common(parser):
+    _data_dir(parser)
     parser.add_argument(
         "--offline",
         action="store_true",
         help="never download: a dataset that is neither in --data-dir, shipped with aeon nor "
         "in aeon's cache is an error (without it, such a dataset is downloaded)",
     )
-    if not results:
-        return
     parser.add_argument(
         "--results-dir",
         metavar="DIR",
@@ -268,9 +256,23 @@ def build_parser():
     )
 
     p = _add_parser(
+        sub,
+        "paper-table",
+        "the paper's Table 1 from a results folder: accuracy, macro precision and macro "
+        "recall (percent) and fit seconds per classifier",
+    )
+    p.add_argument(
+        "--results-dir",
+        default="results",
+        metavar="DIR",
+        help="a results folder: one experiment, or a folder of them; a table for each "
+        "comparison (compare, ablation) found",
+    )
+
+    p = _add_parser(
         sub, "datasets", "datasets that load offline, with their shapes (never downloads)"
     )
-    _common(p, results=False)
+    _data_dir(p)  # no --offline: it never downloads
     return parser
 
 
@@ -284,6 +286,8 @@ def _error(message):
 
 def _check_names(args, datasets):
     """Resolve every name before anything runs (usage errors exit 2)."""
+    from ._datasets import resolve_dataset_name
+
     names = [resolve_dataset_name(d, args.data_dir) for d in datasets]
     contenders = [get_contender(c).name for c in getattr(args, "classifiers", [])]
     for name in contenders:
@@ -300,6 +304,10 @@ def _positive(args, *names):
 
 
 def _run(args, experiment, tasks, lists, load_errors):
+    from ._experiments import experiment_root, write_manifest
+    from ._report import ours_first, results_table
+    from ._tasks import run_tasks
+
     root = experiment_root(args.results_dir, experiment)
     write_manifest(root, experiment, **lists)
     _say(f"{experiment}: {len(tasks)} task(s); results in {root}")
@@ -334,6 +342,8 @@ def _resamples(args):
 
 
 def _table_experiment(args, experiment, dataset_names):
+    from ._experiments import comparison_tasks, load_datasets
+
     names, contenders = _check_names(args, dataset_names)
     datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
     tasks = comparison_tasks(datasets, contenders, _resamples(args))
@@ -350,6 +360,8 @@ def cmd_ablation(args):
 
 
 def cmd_sweep_length(args):
+    from ._experiments import length_tasks, load_datasets
+
     _positive(args, "lengths")
     names, contenders = _check_names(args, args.datasets)
     datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
@@ -361,6 +373,15 @@ def cmd_sweep_length(args):
 
 
 def cmd_sweep_window(args):
+    from ._experiments import (
+        experiment_root,
+        load_datasets,
+        window_cv,
+        window_tasks,
+        write_manifest,
+    )
+    from ._tasks import compute_backend, default_threads
+
     _positive(args, "windows")
     names, _ = _check_names(args, args.datasets)
     datasets, errors = load_datasets(names, args.data_dir, args.offline, log=_error)
@@ -378,6 +399,7 @@ def cmd_sweep_window(args):
 
 
 def cmd_explain(args):
+    from ._experiments import experiment_root
     from ._explain import run_explain, summarize
 
     _positive(args, "lengths", "widths", "threads")
@@ -407,13 +429,44 @@ def cmd_explain(args):
 
 
 def cmd_report(args):
+    from ._report import make_report
+
     written = make_report(args.results_dir, args.out, log=_say)
     _say(f"{len(written)} file(s) written under {args.out}")
     return 0
 
 
+def cmd_paper_table(args):
+    from ._report import find_experiments, paper_table, results_table
+
+    found = {
+        root: manifest
+        for root, manifest in find_experiments(args.results_dir).items()
+        if manifest["experiment"] in ("compare", "ablation")
+    }
+    if not found:
+        raise FileNotFoundError(
+            f"No comparison under {args.results_dir}: expected a compare or ablation "
+            "experiment (experiment.json) in it or in one of its sub-folders."
+        )
+    for root in found:
+        long = results_table(root)
+        if long.empty:
+            _say(f"{root}: no results yet")
+            continue
+        table = paper_table(long)
+        _say(
+            f"{root}: means over the {int(table['datasets'].iloc[0])} dataset(s) "
+            "where every classifier has results (resamples averaged first)"
+        )
+        _say(table.drop(columns="datasets").to_markdown(floatfmt=".2f") + "\n")
+    return 0
+
+
 def cmd_datasets(args):
     import pandas as pd
+
+    from ._datasets import DatasetError, available_datasets, load_dataset
 
     rows, status = [], 0
     for name in available_datasets(args.data_dir):
@@ -436,6 +489,7 @@ COMMANDS = {
     "sweep-window": cmd_sweep_window,
     "explain": cmd_explain,
     "report": cmd_report,
+    "paper-table": cmd_paper_table,
     "datasets": cmd_datasets,
 }
 
@@ -443,6 +497,8 @@ COMMANDS = {
 def main(argv=None):
     """Entry point of the ``bilstm-msa`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
+    from ._datasets import DatasetError, UnknownDatasetError
+
     try:
         return COMMANDS[args.command](args)
     except (ContenderError, UnknownDatasetError) as exc:
