@@ -167,13 +167,16 @@ def masked_series_norm(z, mask, eps=1e-5):
 
     ``mask`` (N, 1, T) is 1 at real steps; padded steps neither count nor change, so a
     series' result does not depend on its padding or on the other series of its batch
-    (as a batch norm's would).
+    (as a batch norm's would). The statistics are taken in float32 at least, also under
+    mixed precision.
     """
+    dtype = z.dtype
+    z, mask = z.float(), mask.float()  # a no-op in float32
     count = mask.sum(dim=2, keepdim=True) * z.shape[1]  # (N, 1, 1)
     mean = (z * mask).sum(dim=(1, 2), keepdim=True) / count  # (N, 1, 1)
     centred = (z - mean) * mask  # (N, F, T)
     var = (centred * centred).sum(dim=(1, 2), keepdim=True) / count  # (N, 1, 1)
-    return centred / torch.sqrt(var + eps)  # (N, F, T), zero at padded steps
+    return (centred / torch.sqrt(var + eps)).to(dtype)  # (N, F, T), zero at padded steps
 
 
 class InceptionBlock(nn.Module):
