@@ -17,7 +17,8 @@ __version__ = "0.1.0"
 _WHERE = {
     "_classifier": "BiLSTMMSAClassifier",
     "_regressor": "BiLSTMMSARegressor",
-    "_network": "BiLSTMEncoder BiLSTMMSANetwork ConvStem MultiScaleAttention SeedEnsemble",
+    "_network": "BiLSTMEncoder BiLSTMMSANetwork ConvStem InceptionStem MultiScaleAttention "
+    "SeedEnsemble",
     "_persistence": "load_weights",
     "plotting": "plot_attention plot_explanation",
 }
@@ -28,6 +29,7 @@ __all__ = [
     "BiLSTMEncoder",
     "BiLSTMMSANetwork",
     "ConvStem",
+    "InceptionStem",
     "MultiScaleAttention",
     "SeedEnsemble",
     "load_weights",

@@ -13,8 +13,9 @@ validates the input, standardises it and calls :func:`attribute`. Three methods:
   step of a window gets the window's value.
 
 ``x`` is the *standardised* series, so the baseline ``0`` is the training mean (of the
-channel, or of the channel at that step with ``normalize="step"``): an attribution
-says how much a value's departure from the training mean moves the prediction.
+channel, or of the channel at that step with ``normalize="step"``; the series' own mean
+with ``normalize="series"``): an attribution says how much a value's departure from
+that mean moves the prediction.
 ``F`` is the probability of the target class for a classifier (the ensemble's mean
 probability for a seed ensemble) and the target's (standardised) value for a
 regressor. Padded steps get exactly zero.

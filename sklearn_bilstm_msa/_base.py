@@ -121,6 +121,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
             "context": self.context,
             "stem_stride": self.stem_stride_,
         }
+        if self.stem_stride_ is not None:
+            params["stem"] = self.stem
         if self.n_estimators == 1:
             return BiLSTMMSANetwork, params
         extra = {"n_estimators": self.n_estimators, "combine": self._ensemble_combine}

@@ -21,6 +21,7 @@ from ._network import GLOBAL_WINDOW
 
 __all__ = [
     "AUTO_STEP_SHARE",
+    "MIN_STD",
     "SeriesCollection",
     "shared_shape",
     "step_statistics",
@@ -80,6 +81,21 @@ class SeriesCollection:
         values *= self.mask()[:, :, None]
         return SeriesCollection(
             values.astype(np.float32, copy=False), self.lengths, self.equal_length, self.n_columns
+        )
+
+    def series_standardized(self):
+        """A copy with each channel of each series scaled by its own mean and standard
+        deviation over its real steps (``normalize="series"``); a constant channel of a
+        series becomes zero (its standard deviation is taken as 1). Padding stays zero."""
+        mask = self.mask()[:, :, None]  # (N, T, 1)
+        counts = self.lengths[:, None, None]  # (N, 1, 1)
+        values = self.values.astype(np.float64) * mask  # (N, T, C)
+        mean = values.sum(axis=1, keepdims=True) / counts  # (N, 1, C)
+        centred = (values - mean) * mask
+        std = np.sqrt((centred * centred).sum(axis=1, keepdims=True) / counts)  # (N, 1, C)
+        std[~(std > MIN_STD)] = 1.0
+        return SeriesCollection(
+            (centred / std).astype(np.float32), self.lengths, self.equal_length, self.n_columns
         )
 
     def as_net_input(self):
@@ -283,12 +299,17 @@ def check_window_sizes(window_sizes):
     return tuple(widths)
 
 
+#: A standard deviation at or below this is taken as 1: a constant channel is centred,
+#: not blown up (and never divided by zero).
+MIN_STD = 1e-12
+
+
 def _column_statistics(values):
     """Mean and standard deviation of each column; a constant column gets a standard
     deviation of 1 so that it is centred, not blown up (and never divided by zero)."""
     mean = values.mean(axis=0)
     std = values.std(axis=0)
-    std[~(std > 1e-12)] = 1.0
+    std[~(std > MIN_STD)] = 1.0
     return mean, std
 
 

@@ -60,7 +60,7 @@ FLOAT32_BATCH_DEPENDENCE = (
 )
 
 #: ``normalize`` values (``True`` is ``"channel"``).
-NORMALIZE_MODES = ("auto", "channel", "step", False)
+NORMALIZE_MODES = ("auto", "channel", "step", "series", False)
 
 
 class SeriesNetEstimator(BaseEstimator):
@@ -176,7 +176,8 @@ class SeriesNetEstimator(BaseEstimator):
         )
 
     def _fitted_normalize(self, data):
-        """What ``normalize`` means for the training ``data``: "step", "channel" or None."""
+        """What ``normalize`` means for the training ``data``: "step", "channel",
+        "series" or None."""
         if self.normalize == "auto":
             return "step" if shared_shape(data) else "channel"
         if self.normalize == "step":
@@ -188,7 +189,7 @@ class SeriesNetEstimator(BaseEstimator):
             return "step"
         if self.normalize is True or self.normalize == "channel":
             return "channel"
-        return None
+        return "series" if self.normalize == "series" else None
 
     def _batch_size(self):
         """The mini-batch size: as given, or the ``"auto"`` rule's value from fit."""
@@ -214,10 +215,10 @@ class SeriesNetEstimator(BaseEstimator):
             self.channel_mean_, self.channel_std_ = step_statistics(data)
         elif self.normalize_ == "channel":
             self.channel_mean_, self.channel_std_ = channel_statistics(data)
-        else:
+        else:  # "series" standardises each series with its own statistics
             self.channel_mean_ = np.zeros(data.n_channels)
             self.channel_std_ = np.ones(data.n_channels)
-        data = data.standardized(self.channel_mean_, self.channel_std_)
+        data = self._standardize(data)
         self._fit_module_attributes(data)
 
         seed = self._seed()
@@ -276,6 +277,12 @@ class SeriesNetEstimator(BaseEstimator):
         kind = self.__sklearn_tags__().estimator_type or "estimator"
         check_n_channels(data, self.n_channels_, f"the {kind} was fitted on")
         self._check_predict_lengths(data)
+        return self._standardize(data)
+
+    def _standardize(self, data):
+        """``data`` as the network reads it, at fit and predict alike."""
+        if self.normalize_ == "series":
+            return data.series_standardized()
         return data.standardized(self.channel_mean_, self.channel_std_)
 
     def _net_output(self, X, method):

@@ -19,6 +19,8 @@ __all__ = [
     "GLOBAL_WINDOW",
     "BiLSTMEncoder",
     "ConvStem",
+    "InceptionBlock",
+    "InceptionStem",
     "SeedEnsemble",
     "MultiScaleAttention",
     "BiLSTMMSANetwork",
@@ -83,7 +85,47 @@ class BiLSTMEncoder(nn.Module):
         return h  # (N, T, D*H), zeros at padded steps
 
 
-class ConvStem(nn.Module):
+class _ShorteningStem(nn.Module):
+    """What every front-end shares: the mean over non-overlapping windows of ``stride``
+    real steps, which shortens a series of length ``L`` to ``ceil(L / stride)`` steps.
+
+    A subclass computes the features ``z`` (N, F, T), zero at padded steps, and calls
+    :meth:`shorten`; ``BiLSTMMSANetwork.attention_weights`` reads :meth:`window_counts`
+    and ``stride`` to map the attention back onto the input's time axis.
+    """
+
+    def __init__(self, stride):
+        super().__init__()
+        self.stride = int(stride)
+
+    def output_lengths(self, lengths):
+        """Lengths after shortening: ``ceil(L / stride)``."""
+        return torch.div(lengths + self.stride - 1, self.stride, rounding_mode="floor")
+
+    def window_counts(self, lengths, n_steps):
+        """Real input steps (N, T') in each pooling window of each series (>= 1 inside
+        the series, 0 beyond it)."""
+        starts = torch.arange(n_steps, device=lengths.device) * self.stride  # (T',)
+        counts = lengths.unsqueeze(1) - starts.unsqueeze(0)  # (N, T')
+        return counts.clamp(min=0, max=self.stride)
+
+    def shorten(self, z, mask, lengths):
+        """Window means of ``z`` (N, F, T), zero at padding, over the real steps of
+        ``mask`` (N, T) -> (N, ceil(T / s), F), and the new lengths (N,)."""
+        if self.stride > 1:
+            # s - 1 zero steps on the right make floor((T + s - 1) / s) = ceil(T / s)
+            # whole windows, also for T < s, with a pad of fixed size (ONNX-friendly).
+            # Window means over real steps: the pooled values over the pooled mask.
+            tail = z.new_zeros(z.shape[0], 1, self.stride - 1)  # (N, 1, s-1)
+            z = torch.cat([z, tail.expand(-1, z.shape[1], -1)], dim=2)
+            share = torch.cat([mask.unsqueeze(1), tail], dim=2)  # (N, 1, T+s-1)
+            z = nn.functional.avg_pool1d(z, self.stride)  # (N, F, T')
+            share = nn.functional.avg_pool1d(share, self.stride)  # (N, 1, T')
+            z = z / share.clamp(min=1e-12)  # (N, F, T'), zero beyond each length
+        return z.transpose(1, 2), self.output_lengths(lengths)  # (N, T', F), (N,)
+
+
+class ConvStem(_ShorteningStem):
     """The front-end: a learned convolution over time, then shortening by pooling.
 
     ``z = relu(conv_k(x))`` with ``F`` filters of width ``k`` ("same" padding), then
@@ -106,40 +148,151 @@ class ConvStem(nn.Module):
     """
 
     def __init__(self, n_channels, out_channels, kernel_size=7, stride=1):
-        super().__init__()
+        super().__init__(stride)
         if kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
         self.conv = nn.Conv1d(n_channels, out_channels, kernel_size, padding=kernel_size // 2)
-        self.stride = int(stride)
         self.output_size = out_channels
-
-    def output_lengths(self, lengths):
-        """Lengths after shortening: ``ceil(L / stride)``."""
-        return torch.div(lengths + self.stride - 1, self.stride, rounding_mode="floor")
-
-    def window_counts(self, lengths, n_steps):
-        """Real input steps (N, T') in each pooling window of each series (>= 1 inside
-        the series, 0 beyond it)."""
-        starts = torch.arange(n_steps, device=lengths.device) * self.stride  # (T',)
-        counts = lengths.unsqueeze(1) - starts.unsqueeze(0)  # (N, T')
-        return counts.clamp(min=0, max=self.stride)
 
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
         mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
         z = torch.relu(self.conv((x * mask.unsqueeze(-1)).transpose(1, 2)))  # (N, F, T)
         z = z * mask.unsqueeze(1)  # padded steps out of every window
-        if self.stride > 1:
-            # s - 1 zero steps on the right make floor((T + s - 1) / s) = ceil(T / s)
-            # whole windows, also for T < s, with a pad of fixed size (ONNX-friendly).
-            # Window means over real steps: the pooled values over the pooled mask.
-            tail = z.new_zeros(z.shape[0], 1, self.stride - 1)  # (N, 1, s-1)
-            z = torch.cat([z, tail.expand(-1, z.shape[1], -1)], dim=2)
-            share = torch.cat([mask.unsqueeze(1), tail], dim=2)  # (N, 1, T+s-1)
-            z = nn.functional.avg_pool1d(z, self.stride)  # (N, F, T')
-            share = nn.functional.avg_pool1d(share, self.stride)  # (N, 1, T')
-            z = z / share.clamp(min=1e-12)  # (N, F, T'), zero beyond each length
-        return z.transpose(1, 2), self.output_lengths(lengths)  # (N, T', F), (N,)
+        return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
+
+
+def masked_series_norm(z, mask, eps=1e-5):
+    """``z`` (N, F, T) standardised per series over its features and real steps.
+
+    ``mask`` (N, 1, T) is 1 at real steps; padded steps neither count nor change, so a
+    series' result does not depend on its padding or on the other series of its batch
+    (as a batch norm's would). The statistics are taken in float32 at least, also under
+    mixed precision.
+    """
+    dtype = z.dtype
+    z, mask = z.float(), mask.float()  # a no-op in float32
+    count = mask.sum(dim=2, keepdim=True) * z.shape[1]  # (N, 1, 1)
+    mean = (z * mask).sum(dim=(1, 2), keepdim=True) / count  # (N, 1, 1)
+    centred = (z - mean) * mask  # (N, F, T)
+    var = (centred * centred).sum(dim=(1, 2), keepdim=True) / count  # (N, 1, 1)
+    return (centred / torch.sqrt(var + eps)).to(dtype)  # (N, F, T), zero at padded steps
+
+
+class InceptionBlock(nn.Module):
+    """One InceptionTime block (Ismail Fawaz et al., 2020) without batch norm.
+
+    A 1x1 bottleneck (only for more than one input channel), three parallel
+    convolutions of widths ``kernel_sizes`` ("same" zero padding) and a max-pool
+    (width 3, stride 1) followed by a 1x1 convolution, concatenated, then a per-series
+    norm over features and real steps (:func:`masked_series_norm`, with a learned scale
+    and shift per feature) and a ReLU. Padded steps are zero on the way in and out, and
+    are ``-inf`` for the max-pool, so they never win it.
+
+    Parameters
+    ----------
+    in_channels : int
+    branch_channels : int
+        Filters ``f`` of each of the four branches; the block gives ``4 f`` features.
+    kernel_sizes : tuple of odd int
+    bottleneck : int
+        Channels of the bottleneck.
+    """
+
+    def __init__(self, in_channels, branch_channels, kernel_sizes=(9, 19, 39), bottleneck=32):
+        super().__init__()
+        if any(k % 2 != 1 for k in kernel_sizes):
+            raise ValueError(f"kernel_sizes must be odd, got {kernel_sizes}.")
+        if in_channels > 1:
+            # No bias: a masked input stays exactly zero at padded steps.
+            self.bottleneck = nn.Conv1d(in_channels, bottleneck, 1, bias=False)
+            width = bottleneck
+        else:
+            self.bottleneck = None
+            width = in_channels
+        self.convs = nn.ModuleList(
+            nn.Conv1d(width, branch_channels, k, padding=k // 2) for k in kernel_sizes
+        )
+        self.pool_conv = nn.Conv1d(in_channels, branch_channels, 1)
+        features = branch_channels * (len(kernel_sizes) + 1)
+        self.scale = nn.Parameter(torch.ones(1, features, 1))
+        self.shift = nn.Parameter(torch.zeros(1, features, 1))
+        self.output_size = features
+
+    def forward(self, x, mask):
+        """``x`` (N, C, T), zero at padded steps; ``mask`` (N, 1, T) -> (N, 4f, T)."""
+        u = x if self.bottleneck is None else self.bottleneck(x)  # (N, B, T)
+        # Padding is -inf for the max-pool (which pads with -inf too); a real step's
+        # window holds itself, so its maximum is over real steps only.
+        pooled = nn.functional.max_pool1d(
+            x.masked_fill(mask == 0, float("-inf")), 3, stride=1, padding=1
+        )  # (N, C, T)
+        pooled = pooled.masked_fill(mask == 0, 0.0)  # no -inf into the convolution
+        branches = [conv(u) for conv in self.convs] + [self.pool_conv(pooled)]
+        z = masked_series_norm(torch.cat(branches, dim=1), mask)  # (N, 4f, T)
+        return torch.relu(z * self.scale + self.shift) * mask  # zero at padded steps
+
+
+class InceptionStem(_ShorteningStem):
+    """An InceptionTime-like front-end: ``depth`` Inception blocks at full resolution
+    with a residual 1x1 shortcut around them, then the window means of :class:`ConvStem`.
+
+    ``z = relu(B_depth(... B_1(x)) + W x + b)`` (each ``B`` an :class:`InceptionBlock`),
+    then the mean over non-overlapping windows of ``stride`` real steps. Padded steps are
+    zero before every convolution and after every block, so a series padded with
+    anything gives what it gives unpadded.
+
+    Parameters
+    ----------
+    n_channels : int
+        Input channels ``C``.
+    out_channels : int
+        Features ``F``; each of the four branches gets ``ceil(F / 4)`` filters, so the
+        stem gives ``4 ceil(F / 4)`` features (``output_size``).
+    stride : int
+        Shortening factor ``s`` (1: no shortening).
+    depth : int
+        Inception blocks.
+    kernel_sizes : tuple of odd int
+        Widths of the three convolution branches.
+    bottleneck : int
+        Bottleneck channels of blocks with more than one input channel.
+    """
+
+    def __init__(
+        self,
+        n_channels,
+        out_channels,
+        stride=1,
+        depth=3,
+        kernel_sizes=(9, 19, 39),
+        bottleneck=32,
+    ):
+        super().__init__(stride)
+        branch = -(-out_channels // (len(kernel_sizes) + 1))
+        blocks = []
+        width = n_channels
+        for _ in range(depth):
+            blocks.append(InceptionBlock(width, branch, kernel_sizes, bottleneck))
+            width = blocks[-1].output_size
+        self.blocks = nn.ModuleList(blocks)
+        self.shortcut = nn.Conv1d(n_channels, width, 1)
+        self.output_size = width
+
+    def forward(self, x, lengths):
+        """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
+        mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
+        m = mask.unsqueeze(1)  # (N, 1, T)
+        x = x.transpose(1, 2) * m  # (N, C, T), zero at padded steps
+        z = x
+        for block in self.blocks:
+            z = block(z, m)  # (N, F, T)
+        z = torch.relu(z + self.shortcut(x)) * m  # (N, F, T), padded steps out of windows
+        return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
+
+
+#: ``stem`` kinds of :class:`BiLSTMMSANetwork` (``None``, no stem, is the paper's model).
+STEM_CLASSES = {"conv": ConvStem, "inception": InceptionStem}
 
 
 class MultiScaleAttention(nn.Module):
@@ -252,10 +405,13 @@ class BiLSTMMSANetwork(nn.Module):
     context : {"normalized", "sum"}
         See :class:`MultiScaleAttention`.
     stem_stride : int or None
-        ``None``: no front-end, the paper's model. An int ``s``: a :class:`ConvStem`
-        with ``hidden_size`` filters shortens the series ``s``-fold before the encoder.
+        ``None``: no front-end, the paper's model. An int ``s``: the front-end ``stem``
+        with ``hidden_size`` features shortens the series ``s``-fold before the encoder.
     stem_kernel_size : int
-        Filter width of the stem.
+        Filter width of a ``"conv"`` stem.
+    stem : {"conv", "inception"}
+        The front-end used when ``stem_stride`` is given: a :class:`ConvStem` or an
+        :class:`InceptionStem`.
     """
 
     def __init__(
@@ -270,12 +426,18 @@ class BiLSTMMSANetwork(nn.Module):
         context="sum",
         stem_stride=None,
         stem_kernel_size=7,
+        stem="conv",
     ):
         super().__init__()
+        if stem not in STEM_CLASSES:
+            raise ValueError(f"stem must be one of {tuple(STEM_CLASSES)}, got {stem!r}.")
         if stem_stride is None:
             self.stem = None
-        else:
+        elif stem == "conv":
             self.stem = ConvStem(n_channels, hidden_size, stem_kernel_size, stem_stride)
+        else:
+            self.stem = InceptionStem(n_channels, hidden_size, stem_stride)
+        if self.stem is not None:
             n_channels = self.stem.output_size
         self.encoder = BiLSTMEncoder(n_channels, hidden_size, num_layers, bidirectional, dropout)
         features = self.encoder.output_size

@@ -40,15 +40,18 @@ hidden_size : int, default=64
         series, so each context is a convex combination of hidden states. The
         default was chosen by cross-validation on training splits (see
         ``docs/method.md``).
-    stem : {{"conv", None}}, default=None
+    stem : {{"conv", "inception", None}}, default=None
         The front-end before the BiLSTM. ``None`` is the paper's model: the BiLSTM
         reads the standardised series. ``"conv"`` puts a learned convolution
         (``hidden_size`` filters of width 7, ReLU) in front, followed by the mean over
         non-overlapping windows of ``stem_stride`` steps, which shortens the series
-        that the BiLSTM reads ``stem_stride``-fold. Attention weights are mapped back
-        onto the input's time axis.
+        that the BiLSTM reads ``stem_stride``-fold. ``"inception"`` puts three
+        InceptionTime-like residual blocks at full resolution in front instead
+        (convolutions of widths 9, 19 and 39 and a max-pool branch, ``hidden_size``
+        features, a per-series norm in place of batch norm), followed by the same
+        window means. Attention weights are mapped back onto the input's time axis.
     stem_stride : int or "auto", default="auto"
-        The front-end's shortening factor (with ``stem="conv"``). ``"auto"`` takes
+        The front-end's shortening factor (with a ``stem``). ``"auto"`` takes
         ``max(1, round(median training length / {auto_steps}))``, so that the BiLSTM
         reads about {auto_steps} steps (``stem_stride_`` holds the value).
     n_estimators : int, default=1
@@ -106,8 +109,8 @@ max_epochs : int, default=100
         is halved after ``patience // 2`` such epochs.
     gradient_clip : float or None, default=1.0
         Maximum gradient norm; ``None`` disables clipping.
-    normalize : {{"auto", "channel", "step", False}} or True, default=True
-        How the series are standardised with training statistics. ``"channel"``
+    normalize : {{"auto", "channel", "step", "series", False}} or True, default=True
+        How the series are standardised. ``"channel"``
         (or ``True``): each channel with its mean and standard deviation over all
         training steps. ``"step"``: each channel at each time step with its mean and
         standard deviation over the training cases, which brings out small
@@ -116,7 +119,11 @@ max_epochs : int, default=100
         that length only. ``"auto"``: ``"step"`` when the training series have
         equal length and share a shape (their spread around the mean series is
         below half of each channel's spread), else ``"channel"``
-        (``normalize_`` holds the choice). ``False``: no standardisation.
+        (``normalize_`` holds the choice). ``"series"``: each channel of each series,
+        at fit and predict alike, with that series' own mean and standard deviation
+        over its real steps (z-normalisation, as the UCR sets are published; a
+        constant channel becomes zero), so predictions do not change when a series
+        is scaled and shifted. ``False``: no standardisation.
     device : {{"auto", "cpu", "cuda"}} or "cuda:<index>", default="auto"
         Where to train and predict; ``"auto"`` uses CUDA when available. On
         CUDA, batches come from pinned memory and are copied asynchronously.
@@ -142,11 +149,11 @@ n_channels_ : int
         ``X.shape[1]`` in ``fit``, as scikit-learn defines it: the channels of a
         3-D array or a list, the time points of a 2-D array. Only the channel
         count must match at predict time; series may have any length.
-    {model}normalize_ : {{"channel", "step", None}}
+    {model}normalize_ : {{"channel", "step", "series", None}}
         The standardisation used.
     channel_mean_, channel_std_ : ndarray of shape (n_channels,) or (n_timepoints, n_channels)
-        Standardisation statistics (0 and 1 without standardisation; one row per
-        time step with ``normalize_="step"``).
+        Standardisation statistics (0 and 1 without standardisation or with
+        ``normalize_="series"``; one row per time step with ``normalize_="step"``).
     net_ : skorch.{net}
         The fitted skorch net; its module is a :class:`{module}`.
     history_ : skorch.History

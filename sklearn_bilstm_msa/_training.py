@@ -81,7 +81,7 @@ def isolated_torch_state(seed, n_jobs):
 
 
 #: ``stem`` values: the front-end before the BiLSTM (``None``: the paper's model).
-STEMS = ("conv", None)
+STEMS = ("conv", "inception", None)
 
 #: ``stem_stride="auto"`` shortens the median training series to about this many steps.
 AUTO_STEM_STEPS = 32

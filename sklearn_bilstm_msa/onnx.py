@@ -36,8 +36,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._data import check_collection, check_n_channels
-from ._network import BiLSTMMSANetwork, SeedEnsemble, pool_states
+from ._data import MIN_STD, check_collection, check_n_channels
+from ._network import BiLSTMMSANetwork, SeedEnsemble, pool_states, step_mask
 
 __all__ = ["OnnxPredictor", "export_onnx"]
 
@@ -118,11 +118,28 @@ class _ExportNetwork(nn.Module):
         return self.head(pool_states(h, mask, self.attention))
 
 
+def _series_standardized(x, lengths):
+    """``x`` (N, T, C) with each channel of each series standardised over its own real
+    steps, as ``SeriesCollection.series_standardized`` (``normalize="series"``). In
+    float32, so the values are first shifted by the series' first step: a constant
+    channel then gives exact zeros, as it does in float64."""
+    mask = step_mask(x, lengths).unsqueeze(-1).to(x.dtype)  # (N, T, 1)
+    counts = lengths.view(-1, 1, 1).to(x.dtype)  # (N, 1, 1)
+    x = (x - x[:, :1]) * mask  # (N, T, C), zero at padded steps
+    mean = x.sum(dim=1, keepdim=True) / counts  # (N, 1, C)
+    centred = (x - mean) * mask
+    std = torch.sqrt((centred * centred).sum(dim=1, keepdim=True) / counts)  # (N, 1, C)
+    return centred / torch.where(std > MIN_STD, std, torch.ones_like(std))
+
+
 class _ExportModule(nn.Module):
     """Raw (N, C, T) series and lengths in, probabilities or targets out."""
 
-    def __init__(self, module, mean, std, kind, target_mean=None, target_std=None):
+    def __init__(
+        self, module, mean, std, kind, target_mean=None, target_std=None, per_series=False
+    ):
         super().__init__()
+        self.per_series = per_series
         # A seed ensemble's members, or the one network.
         networks = module.members if isinstance(module, SeedEnsemble) else [module]
         self.networks = nn.ModuleList(_ExportNetwork(network) for network in networks)
@@ -143,7 +160,10 @@ class _ExportModule(nn.Module):
         return statistic.view(1, -1, 1)
 
     def forward(self, x, lengths):
-        x = ((x - self.mean) / self.std).transpose(1, 2)  # (N, T, C) standardised
+        if self.per_series:  # normalize_="series"
+            x = _series_standardized(x.transpose(1, 2), lengths)  # (N, T, C)
+        else:
+            x = ((x - self.mean) / self.std).transpose(1, 2)  # (N, T, C) standardised
         outputs = [network(x, lengths) for network in self.networks]  # M x (N, K)
         if self.kind == "classifier":
             # A seed ensemble's prediction is the mean of its members' probabilities.
@@ -181,7 +201,12 @@ def export_onnx(estimator, path, opset_version=18):
     if kind == "regressor":
         extra = {"target_mean": estimator.target_mean_, "target_std": estimator.target_std_}
     module = _ExportModule(
-        network, estimator.channel_mean_, estimator.channel_std_, kind, **extra
+        network,
+        estimator.channel_mean_,
+        estimator.channel_std_,
+        kind,
+        per_series=estimator.normalize_ == "series",
+        **extra,
     ).cpu()
     module = module.float().eval()
     # Any length traces the graph, but a model that standardises each step takes its own.

@@ -9,34 +9,76 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSARegressor
-from sklearn_bilstm_msa._network import ConvStem, SeedEnsemble
+from sklearn_bilstm_msa._data import check_collection
+from sklearn_bilstm_msa._network import ConvStem, InceptionStem, SeedEnsemble
 from sklearn_bilstm_msa._training import AUTO_STEM_STEPS, auto_stem_stride
 
 from .conftest import FAST, assert_float32_close, make_bump_data
 
 # ------------------------------------------------------------------ the stem
 
+#: Each front-end, built for ``n_channels`` and a stride (small, for speed).
+STEM_FACTORIES = {
+    "conv": lambda n_channels, stride: ConvStem(n_channels, 5, kernel_size=7, stride=stride),
+    "inception": lambda n_channels, stride: InceptionStem(n_channels, 6, stride=stride),
+    "inception-2-blocks-narrow": lambda n_channels, stride: InceptionStem(
+        n_channels, 4, stride=stride, depth=2, kernel_sizes=(3, 5, 7), bottleneck=3
+    ),
+}
 
+
+@pytest.mark.parametrize("n_channels", [1, 2])
 @pytest.mark.parametrize("stride", [1, 3, 8])
-def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(stride):
+@pytest.mark.parametrize("kind", list(STEM_FACTORIES))
+def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(kind, stride, n_channels):
+    """Equal and unequal lengths, alone and in a batch, padded with zeros or garbage
+    (large values, which would win a max-pool that saw them) give the same output."""
     torch.manual_seed(0)
-    stem = ConvStem(2, 5, kernel_size=7, stride=stride)
-    lengths = torch.tensor([17, 9, 2, 1])
-    x = torch.randn(4, 17, 2)
+    stem = STEM_FACTORIES[kind](n_channels, stride)
+    lengths = torch.tensor([17, 17, 9, 2, 1])
+    x = torch.randn(5, 17, n_channels)
     out, out_lengths = stem(x, lengths)
     assert out_lengths.tolist() == [-(-n // stride) for n in lengths.tolist()]
-    assert out.shape == (4, -(-17 // stride), 5)
+    assert out.shape == (5, -(-17 // stride), stem.output_size)
     for i, n in enumerate(lengths.tolist()):
         alone, _ = stem(x[i : i + 1, :n], lengths[i : i + 1])
-        garbage = x[i : i + 1].clone()
-        garbage[:, n:] = 1e3
-        padded, _ = stem(garbage, lengths[i : i + 1])
         m = int(out_lengths[i])
-        assert torch.allclose(out[i, :m], alone[0], atol=1e-6)
-        assert torch.equal(padded[0, :m], out[i, :m]) or torch.allclose(
-            padded[0, :m], out[i, :m], atol=1e-6
-        )
+        assert_float32_close(out[i, :m].detach(), alone[0].detach())
+        for fill in (1e3, -1e3):
+            garbage = torch.cat([x[i : i + 1, :n], torch.full((1, 23, n_channels), fill)], 1)
+            padded, _ = stem(garbage, lengths[i : i + 1])
+            assert_float32_close(padded[0, :m].detach(), alone[0].detach())
+            assert (padded[0, m:] == 0).all()
         assert (out[i, m:] == 0).all()
+
+
+def test_inception_stem_is_three_residual_blocks_of_four_branches():
+    stem = InceptionStem(1, 64, stride=4)
+    assert len(stem.blocks) == 3 and stem.output_size == 64
+    first, second = stem.blocks[0], stem.blocks[1]
+    assert first.bottleneck is None  # univariate: no bottleneck, as in InceptionTime
+    assert second.bottleneck.out_channels == 32
+    assert [c.kernel_size[0] for c in second.convs] == [9, 19, 39]
+    assert [c.out_channels for c in second.convs] == [16, 16, 16]
+    assert InceptionStem(3, 10).output_size == 12  # four branches of ceil(10 / 4)
+    net = BiLSTMMSANetwork(1, 2, hidden_size=64, stem_stride=4, stem="inception")
+    assert isinstance(net.stem, InceptionStem) and net.encoder.lstm.input_size == 64
+    with pytest.raises(ValueError, match="stem must be one of"):
+        BiLSTMMSANetwork(1, 2, stem_stride=4, stem="resnet")
+    with pytest.raises(ValueError, match="kernel_sizes must be odd"):
+        InceptionStem(1, 8, kernel_sizes=(8, 19, 39))
+
+
+def test_inception_blocks_never_normalise_across_the_batch():
+    """A series' output does not depend on the other series of its batch, in training
+    mode too (batch norm would tie them)."""
+    torch.manual_seed(0)
+    stem = InceptionStem(2, 8, stride=2).train()
+    x = torch.randn(3, 12, 2)
+    lengths = torch.tensor([12, 12, 7])
+    together, _ = stem(x, lengths)
+    alone, _ = stem(x[:1], lengths[:1])
+    assert_float32_close(together[0].detach(), alone[0].detach())
 
 
 def test_stem_windows_are_means_of_the_convolved_real_steps():
@@ -57,10 +99,12 @@ def test_without_a_stem_the_network_is_the_papers():
     assert BiLSTMMSAClassifier().stem is None or BiLSTMMSAClassifier(stem=None).stem is None
 
 
+@pytest.mark.parametrize("stem", ["conv", "inception"])
 @pytest.mark.parametrize("context", ["sum", "normalized"])
-def test_attention_of_a_stemmed_network_lies_on_the_input_time_axis(context):
+def test_attention_of_a_stemmed_network_lies_on_the_input_time_axis(context, stem):
     torch.manual_seed(0)
-    net = BiLSTMMSANetwork(2, 3, hidden_size=8, stem_stride=4, context=context).eval()
+    net = BiLSTMMSANetwork(2, 3, hidden_size=8, stem_stride=4, context=context, stem=stem)
+    net = net.eval()
     x = torch.randn(3, 13, 2)
     lengths = torch.tensor([13, 6, 2])
     plain = BiLSTMMSANetwork(8, 3, hidden_size=8, context=context).eval()
@@ -91,6 +135,8 @@ def test_auto_stride_reads_about_32_steps_of_the_median_training_length():
     "params, message",
     [
         ({"stem": "lstm"}, "stem must be one of"),
+        ({"stem": "Inception"}, "stem must be one of"),
+        ({"stem": "inception", "stem_stride": 0}, "stem_stride must be a positive integer"),
         ({"stem": "conv", "stem_stride": 0}, "stem_stride must be a positive integer"),
         ({"stem": "conv", "stem_stride": "half"}, "stem_stride must be a positive integer"),
         ({"n_estimators": 0}, "n_estimators must be a positive integer"),
@@ -103,15 +149,28 @@ def test_bad_front_end_or_ensemble_parameters_are_refused(bump_data, params, mes
 
 
 @pytest.mark.numerics
-def test_a_stemmed_classifier_keeps_the_estimator_contract():
+@pytest.mark.parametrize("stem", ["conv", "inception"])
+def test_a_stemmed_classifier_keeps_the_estimator_contract(stem):
     X, y = make_bump_data(n_cases=40, n_timepoints=40)
     ragged = [x[:, : 5 + 3 * (i % 12)] for i, x in enumerate(X)]
-    clf = BiLSTMMSAClassifier(**FAST, stem="conv", stem_stride=4).fit(ragged, y)
+    clf = BiLSTMMSAClassifier(**FAST, stem=stem, stem_stride=4).fit(ragged, y)
     full = clf.predict_proba(ragged)
     alone = np.vstack([clf.predict_proba([s]) for s in ragged[:6]])
     assert_float32_close(alone, full[:6])
     weights = clf.attention_weights(ragged[:4])
     assert [w.shape for w in weights] == [(3, s.shape[1]) for s in ragged[:4]]
+    attributions = clf.feature_attributions(ragged[:4], method="gradient_x_input")
+    assert [a.shape for a in attributions] == [s.shape for s in ragged[:4]]
+    assert all(np.isfinite(a).all() for a in attributions)
+
+
+@pytest.mark.parametrize("normalize", ["channel", "series"])
+def test_the_inception_stem_fits_the_bump_data(normalize):
+    X, y = make_bump_data(n_cases=40, n_timepoints=30)
+    params = dict(FAST, max_epochs=30, lr=1e-2, validation_fraction=None)
+    clf = BiLSTMMSAClassifier(**params, stem="inception", normalize=normalize).fit(X, y)
+    assert clf.stem_stride_ == 1 and isinstance(clf.net_.module_.stem, InceptionStem)
+    assert clf.score(X, y) == 1.0
 
 
 # ------------------------------------------------------------ the ensemble
@@ -259,7 +318,7 @@ def test_a_step_standardised_model_refuses_other_lengths_and_says_why(tmp_path):
             [x[:, : 10 + i] for i, x in enumerate(X[:10])], y[:10]
         )
     with pytest.raises(ValueError, match="normalize must be one of"):
-        BiLSTMMSAClassifier(**FAST, normalize="series").fit(X, y)
+        BiLSTMMSAClassifier(**FAST, normalize="minmax").fit(X, y)
     clf.save_weights(tmp_path / "step.pt")
     restored = BiLSTMMSAClassifier.load_weights(tmp_path / "step.pt")
     assert restored.normalize_ == "step"
@@ -275,3 +334,40 @@ def test_a_step_standardised_model_exports_to_onnx(tmp_path):
     clf = BiLSTMMSAClassifier(**FAST, normalize="step", stem="conv").fit(X, y)
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "step.onnx"))
     assert_float32_close(onnx_model.predict_proba(X), clf.predict_proba(X))
+
+
+# ------------------------------------------------ standardising each series
+
+
+def test_series_standardisation_uses_each_series_own_real_steps():
+    rng = np.random.default_rng(0)
+    series = [rng.normal(3.0, 2.0, size=(2, n)) for n in (9, 4, 1)]
+    series[1][1] = 7.5  # a constant channel
+    data = check_collection(series).series_standardized()
+    for i, s in enumerate(series):
+        n = s.shape[1]
+        std = s.std(1, keepdims=True)
+        expected = (s - s.mean(1, keepdims=True)) / np.where(std > 0, std, 1.0)
+        np.testing.assert_allclose(data.values[i, :n].T, expected, rtol=1e-5, atol=1e-6)
+        assert (data.values[i, n:] == 0).all()
+    assert (data.values[1, :4, 1] == 0).all() and (data.values[2, 0] == 0).all()
+
+
+def test_series_standardisation_makes_predictions_invariant_to_scale_and_shift(tmp_path):
+    X, y = make_bump_data(n_cases=40, n_timepoints=30)
+    X = X.astype(np.float32).astype(np.float64)
+    clf = BiLSTMMSAClassifier(**FAST, stem="inception", normalize="series").fit(X, y)
+    assert clf.normalize_ == "series"
+    assert (clf.channel_mean_ == 0).all() and (clf.channel_std_ == 1).all()
+    rng = np.random.default_rng(1)
+    a = rng.uniform(0.5, 4.0, size=(40, 2, 1))  # each series and channel its own
+    b = rng.uniform(-5.0, 5.0, size=(40, 2, 1))
+    proba = clf.predict_proba(X)
+    assert_float32_close(clf.predict_proba(a * X + b), proba)
+    ragged = [x[:, : 3 + i % 25] for i, x in enumerate(X)]
+    moved = [ai * x + bi for ai, bi, x in zip(a, b, ragged, strict=True)]
+    assert_float32_close(clf.predict_proba(moved), clf.predict_proba(ragged))
+    clf.save_weights(tmp_path / "series.pt")
+    restored = BiLSTMMSAClassifier.load_weights(tmp_path / "series.pt")
+    assert restored.normalize_ == "series"
+    np.testing.assert_array_equal(restored.predict_proba(X), proba)

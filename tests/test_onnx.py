@@ -28,8 +28,18 @@ def _ragged(X, seed=0):
         {},
         {"num_layers": 2, "window_sizes": (3, "global"), "context": "normalized"},
         {"bidirectional": False, "window_sizes": ()},
+        {"stem": "inception", "stem_stride": 3},
+        {"normalize": "series"},
+        {"stem": "inception", "stem_stride": 1, "normalize": "series", "n_estimators": 2},
     ],
-    ids=["defaults", "two-layers-global-normalized", "lstm-mean-pool"],
+    ids=[
+        "defaults",
+        "two-layers-global-normalized",
+        "lstm-mean-pool",
+        "inception-stem",
+        "series-standardised",
+        "inception-series-ensemble",
+    ],
 )
 def test_exported_classifier_matches_torch(params, tmp_path):
     X, y = make_bump_data(n_cases=40, n_timepoints=20)
@@ -87,3 +97,24 @@ def test_a_file_from_elsewhere_is_refused(tmp_path):
     onnx.save(model, path)
     with pytest.raises(ValueError, match="was not written by sklearn_bilstm_msa"):
         OnnxPredictor(path)
+
+
+def test_exported_series_standardisation_matches_in_float32(tmp_path):
+    """Large offsets, constant series and garbage padding: the graph standardises each
+    series in float32 as predict does in float64."""
+    X, y = make_bump_data(n_cases=40, n_timepoints=24)
+    X = X + 1000.0 * np.arange(40)[:, None, None]  # offsets far above the spread
+    X[0] = 7.25  # constant series
+    X[1, 0] = -3.0  # one constant channel
+    clf = BiLSTMMSAClassifier(**FAST, stem="inception", normalize="series").fit(X, y)
+    onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "series.onnx"))
+    ragged = _ragged(X, seed=2)
+    for batch in (X, ragged):
+        np.testing.assert_allclose(
+            onnx_model.predict_proba(batch), clf.predict_proba(batch), atol=1e-5
+        )
+    # The file takes any finite padding value.
+    x = np.full((2, 2, 30), 1e6, dtype=np.float32)
+    x[0, :, :24], x[1, :, :9] = X[2], X[3, :, :9]
+    (proba,) = onnx_model.session.run(None, {"x": x, "lengths": np.array([24, 9])})
+    np.testing.assert_allclose(proba, clf.predict_proba([X[2], X[3, :, :9]]), atol=1e-5)

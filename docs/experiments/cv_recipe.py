@@ -136,6 +136,12 @@ CANDIDATES = {
     "augment 0.1/0.1": {"augment_scale": 0.1, "augment_noise": 0.1},
     "dropout=0.3, weight_decay=1e-2": {"dropout": 0.3, "weight_decay": 1e-2},
     "hidden=32": {"hidden_size": 32},
+    # Thirteenth pass (issue 18, not yet run): an InceptionTime-like front-end at full
+    # resolution before the window means, and per-series z-normalisation.
+    "stem=inception": {"stem": "inception"},
+    "normalize=series": {"normalize": "series"},
+    "stem=inception, normalize=series": {"stem": "inception", "normalize": "series"},
+    "stem=inception, 3 seeds": {"stem": "inception", "n_estimators": 3},
 }
 
 
