@@ -142,6 +142,10 @@ CANDIDATES = {
     "normalize=series": {"normalize": "series"},
     "stem=inception, normalize=series": {"stem": "inception", "normalize": "series"},
     "stem=inception, 3 seeds": {"stem": "inception", "n_estimators": 3},
+    # Pass thirteen (issue 18): the standardisation rule and the ensemble over the
+    # current defaults, on sets that no earlier pass used.
+    "normalize=channel": {"normalize": "channel"},
+    "3 seeds": {"n_estimators": 3},
 }
 
 
