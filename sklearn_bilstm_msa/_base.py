@@ -52,6 +52,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         n_jobs=None,
         random_state=None,
         verbose=0,
+        warm_start=False,
+        callbacks=None,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -79,6 +81,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
+        self.callbacks = callbacks
 
     # --------------------------------------------------------------- the model
 

@@ -25,7 +25,7 @@ EXPECTED_FAILED_CHECKS = {
 
 
 #: ``__init__`` arguments that are not shared parameters of ``_BaseBiLSTMMSA``.
-_OWN_ARGUMENTS = ("self", "__class__", "label_smoothing")
+_OWN_ARGUMENTS = ("self", "__class__", "label_smoothing", "class_weight")
 
 
 def expected_failed_checks(estimator):
@@ -62,6 +62,8 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
+    class_weight_ : ndarray of shape (n_classes,)
+        The weight of each class in the loss (ones without ``class_weight``).
     %(attributes)s
 
     See Also
@@ -112,8 +114,13 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
     ):
-        # The shared parameters go to the base class; label_smoothing is the classifier's.
+        # The shared parameters go to the base class; label_smoothing and class_weight
+        # are the classifier's.
         shared = {k: v for k, v in locals().items() if k not in _OWN_ARGUMENTS}
         super().__init__(**shared)
         self.label_smoothing = label_smoothing
+        self.class_weight = class_weight

@@ -25,6 +25,7 @@ __all__ = [
     "shared_shape",
     "step_statistics",
     "check_collection",
+    "check_sample_weight",
     "check_labels",
     "check_n_channels",
     "check_targets",
@@ -82,9 +83,23 @@ class SeriesCollection:
             values.astype(np.float32, copy=False), self.lengths, self.equal_length, self.n_columns
         )
 
-    def as_net_input(self):
-        """The dict that skorch passes to ``BiLSTMMSANetwork.forward`` as keyword arguments."""
-        return {"x": self.values, "lengths": self.lengths}
+    def subset(self, rows):
+        """The series at ``rows`` (a boolean mask or indices), padded to their own longest."""
+        lengths = self.lengths[rows]
+        values = self.values[rows][:, : lengths.max()]
+        return SeriesCollection(values, lengths, self.equal_length, self.n_columns)
+
+    def as_net_input(self, sample_weight=None):
+        """The dict that skorch passes to ``BiLSTMMSANetwork.forward`` as keyword arguments.
+
+        With ``sample_weight`` (float32, one per case) the dict also holds
+        ``"sample_weight"``, which the skorch net takes out before the forward pass and
+        uses in the loss, so that the weights follow their cases into every batch.
+        """
+        net_input = {"x": self.values, "lengths": self.lengths}
+        if sample_weight is not None:
+            net_input["sample_weight"] = np.asarray(sample_weight, dtype=np.float32)
+        return net_input
 
 
 def _as_numeric(array, what, values="time series values"):
@@ -276,19 +291,39 @@ def check_window_sizes(window_sizes):
     return tuple(widths)
 
 
-def _column_statistics(values):
-    """Mean and standard deviation of each column; a constant column gets a standard
-    deviation of 1 so that it is centred, not blown up (and never divided by zero)."""
-    mean = values.mean(axis=0)
-    std = values.std(axis=0)
+def _mean_std(values, weights=None):
+    """Mean and standard deviation over the first axis, weighted by ``weights`` (one per
+    row) when given; without weights, numpy's own ``mean`` and ``std``."""
+    if weights is None:
+        return values.mean(axis=0), values.std(axis=0)
+    shape = (-1,) + (1,) * (values.ndim - 1)
+    weights = np.asarray(weights, dtype=np.float64).reshape(shape)
+    mean = np.sum(weights * values, axis=0) / weights.sum()
+    return mean, np.sqrt(np.sum(weights * (values - mean) ** 2, axis=0) / weights.sum())
+
+
+def _column_statistics(values, weights=None):
+    """Mean and standard deviation of each column (weighted by row ``weights`` when
+    given); a constant column gets a standard deviation of 1 so that it is centred, not
+    blown up (and never divided by zero)."""
+    mean, std = _mean_std(values, weights)
     std[~(std > 1e-12)] = 1.0
     return mean, std
 
 
-def channel_statistics(collection):
-    """Per-channel mean and standard deviation over the real time points of all series."""
+def _step_weights(collection, weights):
+    """The case ``weights`` repeated over each case's real steps (or None)."""
+    if weights is None:
+        return None
+    return np.repeat(np.asarray(weights, dtype=np.float64), collection.lengths)
+
+
+def channel_statistics(collection, weights=None):
+    """Per-channel mean and standard deviation over the real time points of all series
+    (each series' steps weighted by its case weight, when ``weights`` are given)."""
     mask = collection.mask()
-    return _column_statistics(collection.values[mask].astype(np.float64))  # (steps, C)
+    values = collection.values[mask].astype(np.float64)  # (steps, C), case by case
+    return _column_statistics(values, _step_weights(collection, weights))
 
 
 #: ``normalize="step"``: a step's standard deviation is at least this share of its
@@ -302,29 +337,63 @@ STEP_STD_FLOOR = 0.01
 AUTO_STEP_SHARE = 0.5
 
 
-def step_statistics(collection):
-    """Mean and standard deviation of each channel at each time step over the cases,
-    shape ``(n_timepoints, n_channels)``; equal-length collections only."""
+def step_statistics(collection, weights=None):
+    """Mean and standard deviation of each channel at each time step over the cases
+    (weighted by the case ``weights`` when given), shape ``(n_timepoints, n_channels)``;
+    equal-length collections only."""
     values = collection.values.astype(np.float64)  # (N, T, C)
-    mean, std = values.mean(axis=0), values.std(axis=0)  # (T, C)
-    _, channel_std = channel_statistics(collection)
+    mean, std = _mean_std(values, weights)  # (T, C)
+    _, channel_std = channel_statistics(collection, weights)
     return mean, np.maximum(std, STEP_STD_FLOOR * channel_std)
 
 
-def shared_shape(collection):
+def shared_shape(collection, weights=None):
     """Whether equal-length series share one shape: the mean over steps of the spread
-    between series is below ``AUTO_STEP_SHARE`` of each channel's overall spread."""
+    between series is below ``AUTO_STEP_SHARE`` of each channel's overall spread
+    (spreads weighted by the case ``weights`` when given)."""
     if not collection.equal_length or collection.n_cases < 2:
         return False
     values = collection.values.astype(np.float64)  # (N, T, C)
-    between = values.std(axis=0).mean(axis=0)  # (C,)
-    overall = values.reshape(-1, values.shape[2]).std(axis=0)  # (C,)
+    between = _mean_std(values, weights)[1].mean(axis=0)  # (C,)
+    flat = values.reshape(-1, values.shape[2])  # (N*T, C)
+    overall = _mean_std(flat, _step_weights(collection, weights))[1]  # (C,)
     return bool(np.all(between < AUTO_STEP_SHARE * np.maximum(overall, 1e-12)))
 
 
-def target_statistics(targets):
-    """Mean and standard deviation of each column of the (n_cases, n_targets) targets."""
-    return _column_statistics(np.asarray(targets, dtype=np.float64))
+def target_statistics(targets, weights=None):
+    """Mean and standard deviation of each column of the (n_cases, n_targets) targets
+    (weighted by the case ``weights`` when given)."""
+    return _column_statistics(np.asarray(targets, dtype=np.float64), weights)
+
+
+def check_sample_weight(sample_weight, n_cases):
+    """Validate ``fit``'s ``sample_weight``: None, or one finite number >= 0 per case,
+    not all zero. Returns None or a float64 array of shape ``(n_cases,)``."""
+    if sample_weight is None:
+        return None
+    if sp.issparse(sample_weight):
+        raise TypeError("Sparse sample_weight is not supported; pass a dense array.")
+    weights = np.asarray(sample_weight)
+    if weights.ndim == 0:
+        weights = np.full(n_cases, weights)
+    weights = _as_numeric(weights, "sample_weight", values="sample weights")
+    if weights.ndim != 1 or weights.shape[0] != n_cases:
+        raise ValueError(
+            f"sample_weight must be 1-D with one weight per case ({n_cases}), "
+            f"got shape {weights.shape}."
+        )
+    if not np.isfinite(weights).all():
+        raise ValueError("sample_weight contains NaN or infinity; weights must be finite.")
+    if (weights < 0).any():
+        raise ValueError(
+            f"sample_weight holds a negative weight ({weights.min()!r} at case "
+            f"{int(np.argmin(weights))}); weights must be >= 0."
+        )
+    if not weights.any():
+        raise ValueError(
+            "sample_weight is zero for every case: at least one case needs a non-zero weight."
+        )
+    return weights
 
 
 def check_n_channels(data, n_channels, model):

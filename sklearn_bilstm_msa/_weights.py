@@ -103,6 +103,15 @@ class WeightsFileMixin:
         params = self.get_params()
         if not isinstance(params["random_state"], (int, type(None))):
             params["random_state"] = None
+        # Callbacks are objects (code), which a weights file never holds; class-weight
+        # keys become plain values.
+        if params.get("callbacks") is not None:
+            params["callbacks"] = None
+        if isinstance(params.get("class_weight"), dict):
+            params["class_weight"] = {
+                getattr(k, "item", lambda k=k: k)(): float(v)
+                for k, v in params["class_weight"].items()
+            }
         payload = {
             "format": self._weights_format,
             "params": params,

@@ -71,6 +71,8 @@ class _AeonFacade:
         n_jobs=1,
         random_state=None,
         verbose=0,
+        warm_start=False,
+        callbacks=None,
     ):
         self._store_parameters(locals())
         super().__init__()
@@ -80,9 +82,21 @@ class _AeonFacade:
         # read them back by name); _fit hands them over as they are.
         vars(self).update({k: v for k, v in arguments.items() if k not in ("self", "__class__")})
 
+    def reset(self, keep=None):
+        # aeon's fit starts with reset(), which drops every fitted attribute; with
+        # warm_start the fitted scikit-learn estimator stays, so fit continues it.
+        if getattr(self, "warm_start", False) and hasattr(self, "estimator_"):
+            kept = [keep] if isinstance(keep, str) else list(keep or [])
+            keep = [*kept, "estimator_"]
+        return super().reset(keep=keep)
+
     def _fit(self, X, y):
         self._n_jobs = check_n_jobs(self.n_jobs)
-        self.estimator_ = self._estimator_class(**self.get_params(deep=False)).fit(X, y)
+        params = self.get_params(deep=False)
+        if self.warm_start and hasattr(self, "estimator_"):
+            self.estimator_ = self.estimator_.set_params(**params).fit(X, y)
+        else:
+            self.estimator_ = self._estimator_class(**params).fit(X, y)
         return self
 
     def attention_weights(self, X):
@@ -172,9 +186,12 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         n_jobs=1,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
     ):
-        # The shared parameters plus the classifier's label_smoothing; aeon's own
-        # BaseClassifier.__init__ comes after _AeonFacade's in the MRO.
+        # The shared parameters plus the classifier's label_smoothing and class_weight;
+        # aeon's own BaseClassifier.__init__ comes after _AeonFacade's in the MRO.
         self._store_parameters(locals())
         BaseClassifier.__init__(self)
 
