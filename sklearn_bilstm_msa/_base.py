@@ -115,7 +115,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     def _module_spec(self, n_outputs):
         """The network class and its ``module__`` parameters."""
         params = {
-            "n_channels": self.n_channels_,
+            "n_channels": self._n_net_channels(),
             "n_outputs": n_outputs,
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,

@@ -1,7 +1,7 @@
 """``BiLSTMMSAClassifier``: the scikit-learn estimator around the torch module."""
 
 from ._base import _BaseBiLSTMMSA
-from ._estimator import FLOAT32_BATCH_DEPENDENCE
+from ._estimator import FLOAT32_BATCH_DEPENDENCE, SAMPLE_WEIGHT_REPETITION
 from ._heads import ClassifierHeadMixin
 from ._params import fill_shared_doc
 
@@ -21,6 +21,7 @@ EXPECTED_FAILED_CHECKS = {
     "check_classifiers_train": _ANY_LENGTH,
     "check_methods_subset_invariance": FLOAT32_BATCH_DEPENDENCE,
     "check_methods_sample_order_invariance": FLOAT32_BATCH_DEPENDENCE,
+    "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REPETITION,
 }
 
 

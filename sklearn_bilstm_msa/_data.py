@@ -55,13 +55,17 @@ class SeriesCollection:
     n_columns : int
         ``X.shape[1]`` as scikit-learn reads it: the time points of a 2-D array,
         the channels of a 3-D array or a list.
+    missing : ndarray of shape (n_cases, max_length, n_channels), bool, or None
+        True at missing values (NaN in ``X``, NaN in ``values`` until
+        :meth:`standardized` imputes them); None when nothing is missing.
     """
 
-    def __init__(self, values, lengths, equal_length, n_columns=None):
+    def __init__(self, values, lengths, equal_length, n_columns=None, missing=None):
         self.values = values
         self.lengths = lengths
         self.equal_length = equal_length
         self.n_columns = values.shape[2] if n_columns is None else n_columns
+        self.missing = missing
 
     @property
     def n_cases(self):
@@ -76,18 +80,49 @@ class SeriesCollection:
         return np.arange(self.values.shape[1])[None, :] < self.lengths[:, None]
 
     def standardized(self, mean, std):
-        """A copy with each channel scaled as ``(x - mean) / std``, padding left at zero."""
+        """A copy with each channel scaled as ``(x - mean) / std``, padding left at zero
+        and missing values imputed with zero, the training mean."""
         values = (self.values - mean.astype(np.float32)) / std.astype(np.float32)
         values *= self.mask()[:, :, None]
+        if self.missing is not None:
+            values[self.missing] = 0.0
         return SeriesCollection(
-            values.astype(np.float32, copy=False), self.lengths, self.equal_length, self.n_columns
+            values.astype(np.float32, copy=False),
+            self.lengths,
+            self.equal_length,
+            self.n_columns,
+            self.missing,
+        )
+
+    def missing_channels(self):
+        """Indices of the channels with a missing value in some series."""
+        if self.missing is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.missing.any(axis=(0, 1)))
+
+    def with_missing_indicator(self, channels):
+        """A copy with one indicator channel per channel in ``channels``, after the
+        values: 1.0 where that channel's value is missing, 0.0 elsewhere (and at
+        padding). No ``channels``: this collection itself."""
+        if len(channels) == 0:
+            return self
+        indicator = np.zeros(self.values.shape[:2] + (len(channels),), dtype=np.float32)
+        if self.missing is not None:
+            indicator[...] = self.missing[:, :, np.asarray(channels)]
+        values = np.concatenate([self.values, indicator], axis=2)
+        return SeriesCollection(
+            values, self.lengths, self.equal_length, self.n_columns, self.missing
         )
 
     def subset(self, rows):
         """The series at ``rows`` (a boolean mask or indices), padded to their own longest."""
         lengths = self.lengths[rows]
         values = self.values[rows][:, : lengths.max()]
-        return SeriesCollection(values, lengths, self.equal_length, self.n_columns)
+        missing = None
+        if self.missing is not None:
+            missing = self.missing[rows][:, : lengths.max()]
+            missing = missing if missing.any() else None
+        return SeriesCollection(values, lengths, self.equal_length, self.n_columns, missing)
 
     def as_net_input(self, sample_weight=None):
         """The dict that skorch passes to ``BiLSTMMSANetwork.forward`` as keyword arguments.
@@ -114,14 +149,53 @@ def _as_numeric(array, what, values="time series values"):
         raise TypeError(f"{what} must contain numbers only: {exc}") from exc
 
 
-def _check_finite(array, what, values="time series values"):
-    if np.isnan(array).any():
-        raise ValueError(f"{what} contains NaN; fill or drop missing values first.")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} contains infinity; {values} must be finite.")
+def _first_case(bad):
+    """The index of the first case (first axis) with a True in ``bad``."""
+    return int(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))[0])
 
 
-def _from_list(X):
+def _check_finite(array, what, values):
+    """A ``ValueError`` naming the first case (first axis) with NaN or infinity."""
+    nan = np.isnan(array)
+    if nan.any():
+        raise ValueError(
+            f"{what} contains NaN (case {_first_case(nan)}); {values} cannot be missing: "
+            "drop the cases without one."
+        )
+    infinite = np.isinf(array)
+    if infinite.any():
+        raise ValueError(
+            f"{what} contains infinity (case {_first_case(infinite)}); {values} must be finite."
+        )
+
+
+def _check_series_values(array, allow_missing, name=None):
+    """Series values ``array`` (n_series, n_channels, n_timepoints): infinity is an
+    error, and so is NaN unless ``allow_missing``, when a series that is all NaN still
+    is. ``name`` names a single series of a list ("Series 3 of X")."""
+    nan = np.isnan(array)
+    where = (lambda bad: name) if name else (lambda bad: f"Series {_first_case(bad)} of X")
+    if nan.any():
+        if not allow_missing:
+            raise ValueError(
+                f"{where(nan)} contains NaN; this model takes no missing values "
+                "(fill or drop them first)."
+            )
+        empty = nan.reshape(nan.shape[0], -1).all(axis=1)
+        if empty.any():
+            raise ValueError(
+                f"{where(empty)} is all NaN: a series needs at least one observed value."
+            )
+    infinite = np.isinf(array)
+    if infinite.any():
+        raise ValueError(
+            f"{where(infinite)} contains infinity; time series values must be finite "
+            "(NaN marks a missing value)."
+        )
+    return nan.transpose(0, 2, 1) if nan.any() else None  # (n_series, T, C)
+
+
+def _from_list(X, allow_missing):
     if len(X) == 0:
         raise ValueError("X is empty: the list holds no series.")
     series = []
@@ -151,14 +225,22 @@ def _from_list(X):
         series.append(arr)
     lengths = np.array([s.shape[1] for s in series], dtype=np.int64)
     values = np.zeros((len(series), lengths.max(), series[0].shape[0]), dtype=np.float32)
+    missing = None
     for i, s in enumerate(series):
-        _check_finite(s, f"Series {i} of X")
+        series_missing = _check_series_values(s[None], allow_missing, f"Series {i} of X")
         values[i, : s.shape[1]] = s.T
-    return SeriesCollection(values, lengths, equal_length=False)
+        if series_missing is not None:
+            if missing is None:
+                missing = np.zeros(values.shape, dtype=bool)
+            missing[i, : s.shape[1]] = series_missing[0]
+    return SeriesCollection(values, lengths, equal_length=False, missing=missing)
 
 
-def check_collection(X):
+def check_collection(X, allow_missing=False):
     """Validate a collection of series and pad it into a :class:`SeriesCollection`.
+
+    With ``allow_missing``, NaN marks a missing value (kept as NaN in ``values`` and
+    marked in ``missing``); a series with no observed value at all is still an error.
 
     Raises
     ------
@@ -166,7 +248,8 @@ def check_collection(X):
         If ``X`` is None, sparse, or holds strings or other non-numbers.
     ValueError
         If ``X`` is empty, has the wrong number of dimensions, ragged channel
-        counts, NaN or infinite values.
+        counts, infinite values, NaN (unless ``allow_missing``) or a series that is
+        all NaN; value errors name the series.
     """
     if X is None:
         raise TypeError(f"X is None. {_LAYOUT_HINT}")
@@ -175,7 +258,7 @@ def check_collection(X):
     if sp.issparse(X):
         raise TypeError("Sparse input is not supported; pass a dense array.")
     if isinstance(X, (list, tuple)):
-        return _from_list(X)
+        return _from_list(X, allow_missing)
     arr = np.asarray(X)
     if arr.ndim not in (2, 3):
         shape = f"shape {arr.shape}" if arr.ndim else "a scalar"
@@ -196,10 +279,10 @@ def check_collection(X):
         raise ValueError(
             f"X has no time points: 0 feature(s) (shape={shape}) while a minimum of 1 is required."
         )
-    _check_finite(arr, "X")
+    missing = _check_series_values(arr, allow_missing)
     values = np.ascontiguousarray(arr.transpose(0, 2, 1), dtype=np.float32)  # (N, T, C)
     lengths = np.full(n_cases, n_timepoints, dtype=np.int64)
-    return SeriesCollection(values, lengths, equal_length=True, n_columns=shape[1])
+    return SeriesCollection(values, lengths, equal_length=True, n_columns=shape[1], missing=missing)
 
 
 def _check_y_given(y, estimator):
@@ -217,6 +300,16 @@ def check_labels(y, n_cases):
     _check_y_given(y, "classifier")
     y = column_or_1d(y, warn=True)
     _check_y_length(y, n_cases, "labels")
+    missing = np.zeros(y.shape[0], dtype=bool)
+    if y.dtype.kind == "f":
+        missing = np.isnan(y)
+    elif y.dtype.kind == "O":
+        missing = np.array([isinstance(v, float) and v != v for v in y.tolist()], dtype=bool)
+    if missing.any():
+        raise ValueError(
+            f"y contains NaN (case {int(np.flatnonzero(missing)[0])}); every case needs a "
+            "class label: drop the cases without one."
+        )
     check_classification_targets(y)
     classes = np.unique(y)
     if classes.shape[0] < 2:
@@ -292,14 +385,22 @@ def check_window_sizes(window_sizes):
 
 
 def _mean_std(values, weights=None):
-    """Mean and standard deviation over the first axis, weighted by ``weights`` (one per
-    row) when given; without weights, numpy's own ``mean`` and ``std``."""
-    if weights is None:
+    """Mean and standard deviation over the first axis of the observed (not NaN)
+    ``values``, weighted by ``weights`` (one per row) when given; without weights and
+    NaN, numpy's own ``mean`` and ``std``. A column with nothing observed gets 0 and 1."""
+    observed = ~np.isnan(values)
+    if weights is None and observed.all():
         return values.mean(axis=0), values.std(axis=0)
     shape = (-1,) + (1,) * (values.ndim - 1)
-    weights = np.asarray(weights, dtype=np.float64).reshape(shape)
-    mean = np.sum(weights * values, axis=0) / weights.sum()
-    return mean, np.sqrt(np.sum(weights * (values - mean) ** 2, axis=0) / weights.sum())
+    rows = np.ones(len(values)) if weights is None else np.asarray(weights, dtype=np.float64)
+    weights = rows.reshape(shape) * observed
+    values = np.where(observed, values, 0.0)
+    total = weights.sum(axis=0)
+    seen = total > 0
+    total = np.where(seen, total, 1.0)
+    mean = np.sum(weights * values, axis=0) / total
+    std = np.sqrt(np.sum(weights * (values - mean) ** 2, axis=0) / total)
+    return np.where(seen, mean, 0.0), np.where(seen, std, 1.0)
 
 
 def _column_statistics(values, weights=None):
@@ -343,7 +444,12 @@ def step_statistics(collection, weights=None):
     equal-length collections only."""
     values = collection.values.astype(np.float64)  # (N, T, C)
     mean, std = _mean_std(values, weights)  # (T, C)
-    _, channel_std = channel_statistics(collection, weights)
+    channel_mean, channel_std = channel_statistics(collection, weights)
+    if collection.missing is not None:
+        # A step missing in every training series takes its channel's statistics.
+        never = collection.missing.all(axis=0)  # (T, C)
+        mean = np.where(never, channel_mean, mean)
+        std = np.where(never, channel_std, std)
     return mean, np.maximum(std, STEP_STD_FLOOR * channel_std)
 
 

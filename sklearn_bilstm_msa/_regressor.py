@@ -1,7 +1,7 @@
 """``BiLSTMMSARegressor``: the same network with a regression head."""
 
 from ._base import _BaseBiLSTMMSA
-from ._estimator import FLOAT32_BATCH_DEPENDENCE
+from ._estimator import FLOAT32_BATCH_DEPENDENCE, SAMPLE_WEIGHT_REPETITION
 from ._heads import RegressorHeadMixin
 from ._params import fill_shared_doc
 
@@ -18,6 +18,7 @@ EXPECTED_FAILED_CHECKS = {
     ),
     "check_methods_subset_invariance": FLOAT32_BATCH_DEPENDENCE,
     "check_methods_sample_order_invariance": FLOAT32_BATCH_DEPENDENCE,
+    "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REPETITION,
 }
 
 

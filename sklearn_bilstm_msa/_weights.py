@@ -15,6 +15,7 @@ import types
 import warnings
 import zipfile
 
+import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
@@ -122,6 +123,7 @@ class WeightsFileMixin:
             "channel_std": torch.as_tensor(self.channel_std_),
             "n_iter": int(self.n_iter_),
             "normalize": self.normalize_,
+            "missing_channels": [int(c) for c in self._missing_channels()],
             "state_dict": {k: v.detach().cpu() for k, v in self.net_.module_.state_dict().items()},
         }
         torch.save(payload, path)
@@ -177,6 +179,9 @@ class WeightsFileMixin:
         estimator.n_iter_ = payload["n_iter"]
         default = "channel" if estimator.normalize else None
         estimator.normalize_ = payload.get("normalize", default)
+        estimator.missing_channels_ = np.asarray(
+            payload.get("missing_channels", []), dtype=np.int64
+        )
         resolved = resolve_device(estimator.device, fallback_to_cpu=True)
         net = estimator._build_net(estimator._n_outputs(), resolved, seed=0, use_validation=False)
         net.initialize()

@@ -32,6 +32,9 @@ class _AeonFacade:
     _tags = {
         "capability:multivariate": True,
         "capability:unequal_length": True,
+        # NaN is a missing value: imputed with the training mean plus an indicator
+        # channel (the scikit-learn estimator's handling).
+        "capability:missing_values": True,
         # n_jobs sets torch's CPU threads inside fit and predict.
         "capability:multithreading": True,
         # Unequal-length collections stay a list of 2-D arrays; no padding by aeon.

@@ -173,6 +173,14 @@ def export_onnx(estimator, path, opset_version=18):
 
     _need("onnx")
     check_is_fitted(estimator)
+    if len(getattr(estimator, "missing_channels_", ())):
+        raise NotImplementedError(
+            "This model was fitted on series with missing values and reads a "
+            "missing-value indicator channel per channel that had them "
+            f"(missing_channels_={list(estimator.missing_channels_)}), which the ONNX "
+            "graph does not compute; export a model fitted on complete series, or use "
+            "save_weights."
+        )
     kind = estimator.__sklearn_tags__().estimator_type
     if kind not in ("classifier", "regressor"):
         raise TypeError(f"Cannot export {type(estimator).__name__}: not a classifier/regressor.")

@@ -180,7 +180,7 @@ def test_attention_weights_have_a_row_per_scale(fitted, level_data):
 @pytest.mark.parametrize(
     "y, error, match",
     [
-        (np.r_[np.nan, np.zeros(79)], ValueError, "y contains NaN"),
+        (np.r_[np.zeros(3), np.nan, np.zeros(76)], ValueError, r"y contains NaN \(case 3\)"),
         (np.r_[np.inf, np.zeros(79)], ValueError, "y contains infinity"),
         (np.array(["1.5"] * 80), TypeError, "y contains strings"),
         (np.array([object()] * 80), TypeError, "y must contain numbers only"),
