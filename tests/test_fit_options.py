@@ -268,3 +268,30 @@ def test_training_curves_with_and_without_a_holdout(bump_data):
     reg = BiLSTMMSARegressor(**FAST).fit(X, y.astype(float))  # hold-out by default
     assert len(reg.validation_scores_) == reg.n_iter_
     assert all(score <= 1 for score in reg.validation_scores_)
+
+
+# ------------------------------------------------------------------ aeon faces
+
+
+def test_aeon_classifier_takes_class_weight_callbacks_and_warm_start(bump_data):
+    from sklearn_bilstm_msa.aeon import AeonBiLSTMMSAClassifier
+
+    X, y = _imbalanced()
+    recorder = EpochRecorder()
+    params = dict(FAST, class_weight="balanced")
+    clf = AeonBiLSTMMSAClassifier(callbacks=[recorder], warm_start=True, **params).fit(X, y)
+    direct = BiLSTMMSAClassifier(**params).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), direct.predict_proba(X))
+    assert len(recorder.seen_) == 3
+    clf.fit(X, y)  # aeon's fit resets the estimator, but warm_start keeps the network
+    assert clf.estimator_.n_iter_ == 6 and len(clf.estimator_.loss_curve_) == 6
+
+
+def test_aeon_regressor_warm_start(bump_data):
+    from sklearn_bilstm_msa.aeon import AeonBiLSTMMSARegressor
+
+    X, y = bump_data
+    y = y + np.linspace(0, 0.5, len(y))
+    reg = AeonBiLSTMMSARegressor(warm_start=True, **FAST).fit(X, y).fit(X, y)
+    assert reg.estimator_.n_iter_ == 6
+    assert AeonBiLSTMMSARegressor(**FAST).fit(X, y).fit(X, y).estimator_.n_iter_ == 3
