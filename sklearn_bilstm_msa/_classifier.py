@@ -82,6 +82,25 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     (2,)
     >>> clf.attention_weights(X[:2]).shape  # (n_cases, n_scales, n_timepoints)
     (2, 3, 100)
+
+    Class weights, a skorch callback, a warm start and the training curves:
+
+    >>> from skorch.callbacks import EpochScoring
+    >>> bacc = EpochScoring("balanced_accuracy", False, on_train=True, name="train_bacc")
+    >>> clf = BiLSTMMSAClassifier(
+    ...     hidden_size=8, max_epochs=2, class_weight="balanced", callbacks=[("bacc", bacc)],
+    ...     warm_start=True, random_state=0,
+    ... ).fit(X, y)
+    >>> clf.fit(X, y).n_iter_, len(clf.loss_curve_), len(clf.history_[:, "train_bacc"])
+    (4, 4, 4)
+
+    Missing values (NaN) are imputed and marked in an indicator channel:
+
+    >>> X_gaps = X.copy()
+    >>> X_gaps[:5, 2, 40:60] = float("nan")
+    >>> clf = BiLSTMMSAClassifier(hidden_size=8, max_epochs=2, random_state=0)
+    >>> clf.fit(X_gaps, y).missing_channels_
+    array([2])
     """
 
     _weights_format = "sklearn-bilstm-msa/weights/1"

@@ -74,6 +74,13 @@ class BiLSTMMSARegressor(RegressorHeadMixin, _BaseBiLSTMMSA):
     (2,)
     >>> reg.attention_weights(X[:2]).shape  # (n_cases, n_scales, n_timepoints)
     (2, 3, 84)
+
+    Training curves on the hold-out (R^2 per epoch), and a warm start that continues:
+
+    >>> len(reg.validation_scores_), bool(reg.best_loss_ <= reg.history_[0, "valid_loss"])
+    (3, True)
+    >>> reg.set_params(warm_start=True).fit(X, y).n_iter_
+    6
     """
 
     _weights_format = "sklearn-bilstm-msa/regressor-weights/1"

@@ -156,6 +156,16 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
     >>> pipe = ClassifierPipeline([Normalizer()], clf).fit(X, y)
     >>> pipe.predict(X[:3]).shape
     (3,)
+
+    Class weights, missing values (``capability:missing_values``) and a warm start:
+
+    >>> clf = AeonBiLSTMMSAClassifier(
+    ...     hidden_size=8, max_epochs=2, class_weight="balanced", warm_start=True, random_state=0
+    ... )
+    >>> X_gaps = [x.copy() for x in X]
+    >>> X_gaps[0][3, :4] = float("nan")
+    >>> clf.fit(X_gaps, y).fit(X_gaps, y).estimator_.n_iter_
+    4
     """
 
     _estimator_class = BiLSTMMSAClassifier
