@@ -10,12 +10,14 @@ against repeated cases, and the handling of missing values on the DodgerLoop set
   n_cases, dropout=0, no hold-out, 30 epochs); the largest difference of the test
   probabilities. With the default mini-batches, for comparison.
 - ``missing``: the three DodgerLoop sets (official split, seeds 0-2) with the default
-  classifier, missing values handled four ways: ours (NaN in: training-mean
-  imputation plus an indicator channel), the training mean without the indicator,
-  aeon's per-series mean (``SimpleImputer``, the harness's step for peers) and linear
-  interpolation along each series.
+  classifier, missing values handled five ways: ours (NaN in: linear interpolation
+  along the series plus an indicator channel), ours with the training mean in place of
+  the interpolation (``_data.MISSING_FILL = "mean"``), and, NaN filled before ``fit``
+  (no indicator): the training mean, aeon's per-series mean (``SimpleImputer``, the
+  harness's step for peers) and linear interpolation along each series.
 
-Run: ``python benchmarks/fit_options.py [imbalanced|repetition|missing] [--data-dir DIR]``
+Run: ``python benchmarks/fit_options.py [imbalanced|repetition|missing] [--data-dir DIR]
+[--only TEXT]`` (``--only`` runs the missing-value handlings whose name holds TEXT)
 (``--data-dir /work/shared/data/uea`` in the development checkout). Not part of the
 test suite; the tests check the properties (``tests/test_fit_options.py``,
 ``tests/test_missing_values.py``).
@@ -29,7 +31,7 @@ import numpy as np
 from aeon.datasets import load_classification, load_japanese_vowels
 from sklearn.metrics import balanced_accuracy_score, recall_score
 
-from sklearn_bilstm_msa import BiLSTMMSAClassifier
+from sklearn_bilstm_msa import BiLSTMMSAClassifier, _data
 
 SEEDS = (0, 1, 2)
 DODGER = ("DodgerLoopDay", "DodgerLoopGame", "DodgerLoopWeekend")
@@ -96,11 +98,20 @@ def _series_mean(X_train, X_test):
     return [SimpleImputer(strategy="mean").fit_transform(X) for X in (X_train, X_test)]
 
 
+def _nan_in(a, b):
+    return a, b
+
+
+#: name -> (how the data is prepared, ``_data.MISSING_FILL`` inside the estimator)
 HANDLINGS = {
-    "ours: NaN in (mean + indicator)": lambda a, b: (a, b),
-    "training mean, no indicator": _training_mean,
-    "aeon SimpleImputer (series mean)": _series_mean,
-    "linear interpolation": lambda a, b: (_interpolate(a), _interpolate(b)),
+    "ours: interpolation + indicator": (_nan_in, "interpolate"),
+    "ours: training mean + indicator": (_nan_in, "mean"),
+    "training mean, no indicator": (_training_mean, "interpolate"),
+    "aeon SimpleImputer (series mean)": (_series_mean, "interpolate"),
+    "linear interpolation, no indicator": (
+        lambda a, b: (_interpolate(a), _interpolate(b)),
+        "interpolate",
+    ),
 }
 
 
@@ -113,7 +124,10 @@ def missing(args):
             f"{name}: {len(y)} train / {len(y_test)} test cases, "
             f"missing {share[0]:.1%} of train and {share[1]:.1%} of test values"
         )
-        for handling, prepare in HANDLINGS.items():
+        for handling, (prepare, fill) in HANDLINGS.items():
+            if args.only and args.only not in handling:
+                continue
+            _data.MISSING_FILL = fill
             A, B = prepare(X, X_test)
             start = time.perf_counter()
             accuracy = [
@@ -121,7 +135,7 @@ def missing(args):
                 for s in SEEDS
             ]
             print(
-                f"  {handling:34s} accuracy {np.mean(accuracy):.4f} "
+                f"  {handling:36s} accuracy {np.mean(accuracy):.4f} "
                 f"({', '.join(f'{a:.4f}' for a in accuracy)}), "
                 f"{(time.perf_counter() - start) / len(SEEDS):.1f}s per fit"
             )
@@ -131,6 +145,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["imbalanced", "repetition", "missing"], nargs="+")
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--only", default=None)
     arguments = parser.parse_args()
     warnings.simplefilter("ignore")
     for part in arguments.what:

@@ -41,6 +41,32 @@ _LAYOUT_HINT = (
 )
 
 
+#: How a missing value is imputed before the network reads it (with its indicator):
+#: ``"interpolate"``, linearly between the nearest observed values of its series'
+#: channel (the nearest one before the first or after the last observed value), and the
+#: training mean where the channel has no observed value in that series; ``"mean"``, the
+#: training mean always. Module-level so that ``benchmarks/fit_options.py`` can measure
+#: the alternative; not a parameter.
+MISSING_FILL = "interpolate"
+
+
+def interpolate_missing(values, lengths, missing):
+    """``values`` (N, T, C) with each missing value of a series' channel linearly
+    interpolated along time between its observed neighbours over the real steps (the
+    nearest observed value at the ends); a channel with no observed value in a series
+    stays NaN."""
+    values = values.copy()
+    steps = np.arange(values.shape[1])
+    for i, c in zip(*np.nonzero(missing.any(axis=1)), strict=True):
+        n = lengths[i]
+        gaps = missing[i, :n, c]
+        seen = np.flatnonzero(~gaps)
+        if len(seen):
+            column = values[i, :n, c]
+            column[gaps] = np.interp(steps[:n][gaps], seen, column[seen])
+    return values
+
+
 class SeriesCollection:
     """Series padded on the right to a common length, with their true lengths.
 
@@ -81,11 +107,14 @@ class SeriesCollection:
 
     def standardized(self, mean, std):
         """A copy with each channel scaled as ``(x - mean) / std``, padding left at zero
-        and missing values imputed with zero, the training mean."""
-        values = (self.values - mean.astype(np.float32)) / std.astype(np.float32)
+        and missing values imputed as ``MISSING_FILL`` says."""
+        values = self.values
+        if self.missing is not None and MISSING_FILL == "interpolate":
+            values = interpolate_missing(values, self.lengths, self.missing)
+        values = (values - mean.astype(np.float32)) / std.astype(np.float32)
         values *= self.mask()[:, :, None]
         if self.missing is not None:
-            values[self.missing] = 0.0
+            values[np.isnan(values)] = 0.0  # the training mean
         return SeriesCollection(
             values.astype(np.float32, copy=False),
             self.lengths,

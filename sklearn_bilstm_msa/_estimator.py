@@ -112,6 +112,8 @@ class SeriesNetEstimator(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        # NaN is a missing value (imputed and marked); infinity is still refused.
+        tags.input_tags.allow_nan = True
         tags.non_deterministic = False
         return tags
 

@@ -1,14 +1,15 @@
-"""Missing values (issue 20): NaN inside a series is data. The estimators impute it with
-the training mean and add a missing-value indicator channel per channel that had
+"""Missing values (issue 20): NaN inside a series is data. The estimators interpolate it
+within its series and add a missing-value indicator channel per channel that had
 missing values in training; a series with nothing observed stays an error."""
 
 import numpy as np
 import pytest
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor, load_weights
+from sklearn_bilstm_msa._data import interpolate_missing
 from sklearn_bilstm_msa.aeon import AeonBiLSTMMSAClassifier, AeonBiLSTMMSARegressor
 
-from .conftest import FAST, SHARED_DATA, make_bump_data
+from .conftest import FAST, SHARED_DATA, assert_float32_close, make_bump_data
 
 
 def _with_gaps(X, share=0.1, channel=1, seed=0):
@@ -53,13 +54,28 @@ def test_complete_data_keeps_the_model_without_indicators(fitted, bump_data):
     assert fitted.net_.module_.stem.conv.in_channels == 2
 
 
-def test_a_missing_value_is_imputed_with_the_training_mean(fitted, bump_data):
-    """A model fitted on complete series reads a NaN as the channel's training mean."""
+def test_a_missing_value_is_interpolated_within_its_series(fitted, bump_data):
+    """A gap is filled linearly between its series' observed neighbours (the nearest
+    one at the ends), and a channel with nothing observed in a series by the training
+    mean; here in a model fitted on complete series (no indicator)."""
     X, _ = bump_data
     gap, filled = X[:5].copy(), X[:5].copy()
     gap[:, 0, 10:14] = np.nan
-    filled[:, 0, 10:14] = fitted.channel_mean_[0]
-    np.testing.assert_array_equal(fitted.predict_proba(gap), fitted.predict_proba(filled))
+    gap[:, 1, :3] = np.nan
+    for i in range(5):
+        filled[i, 0, 10:14] = np.interp(np.arange(10, 14), [9, 14], X[i, 0, [9, 14]])
+        filled[i, 1, :3] = X[i, 1, 3]
+    assert_float32_close(fitted.predict_proba(gap), fitted.predict_proba(filled))
+    gap[0, 1] = np.nan
+    filled[0, 1] = fitted.channel_mean_[1]
+    assert_float32_close(fitted.predict_proba(gap), fitted.predict_proba(filled))
+
+
+def test_interpolation_stays_inside_each_series_real_steps():
+    values = np.array([[[1.0], [np.nan], [3.0], [0.0]], [[np.nan], [5.0], [np.nan], [0.0]]])
+    lengths = np.array([3, 3])
+    filled = interpolate_missing(values.astype(np.float32), lengths, np.isnan(values))
+    np.testing.assert_array_equal(filled[..., 0], [[1.0, 2.0, 3.0, 0.0], [5.0, 5.0, 5.0, 0.0]])
 
 
 def test_the_indicator_tells_a_missing_value_from_an_observed_mean(gappy_fitted, gappy):
