@@ -10,11 +10,12 @@ against repeated cases, and the handling of missing values on the DodgerLoop set
   n_cases, dropout=0, no hold-out, 30 epochs); the largest difference of the test
   probabilities. With the default mini-batches, for comparison.
 - ``missing``: the three DodgerLoop sets (official split, seeds 0-2) with the default
-  classifier, missing values handled five ways: ours (NaN in: linear interpolation
-  along the series plus an indicator channel), ours with the training mean in place of
-  the interpolation (``_data.MISSING_FILL = "mean"``), and, NaN filled before ``fit``
-  (no indicator): the training mean, aeon's per-series mean (``SimpleImputer``, the
-  harness's step for peers) and linear interpolation along each series.
+  classifier, missing values handled six ways: NaN into ``fit`` (ours: linear
+  interpolation along the series; the same plus an indicator channel,
+  ``missing_indicator=True``; the training mean plus the indicator,
+  ``_data.MISSING_FILL = "mean"``), and NaN filled before ``fit``: the training mean,
+  aeon's per-series mean (``SimpleImputer``, the harness's step for peers) and linear
+  interpolation along each series.
 
 Run: ``python benchmarks/fit_options.py [imbalanced|repetition|missing] [--data-dir DIR]
 [--only TEXT]`` (``--only`` runs the missing-value handlings whose name holds TEXT)
@@ -102,15 +103,17 @@ def _nan_in(a, b):
     return a, b
 
 
-#: name -> (how the data is prepared, ``_data.MISSING_FILL`` inside the estimator)
+#: name -> (how the data is prepared, ``_data.MISSING_FILL``, estimator parameters)
 HANDLINGS = {
-    "ours: interpolation + indicator": (_nan_in, "interpolate"),
-    "ours: training mean + indicator": (_nan_in, "mean"),
-    "training mean, no indicator": (_training_mean, "interpolate"),
-    "aeon SimpleImputer (series mean)": (_series_mean, "interpolate"),
-    "linear interpolation, no indicator": (
+    "ours: interpolation (default)": (_nan_in, "interpolate", {}),
+    "ours: interpolation + indicator": (_nan_in, "interpolate", {"missing_indicator": True}),
+    "ours: training mean + indicator": (_nan_in, "mean", {"missing_indicator": True}),
+    "before fit: training mean": (_training_mean, "interpolate", {}),
+    "before fit: aeon SimpleImputer": (_series_mean, "interpolate", {}),
+    "before fit: linear interpolation": (
         lambda a, b: (_interpolate(a), _interpolate(b)),
         "interpolate",
+        {},
     ),
 }
 
@@ -124,14 +127,16 @@ def missing(args):
             f"{name}: {len(y)} train / {len(y_test)} test cases, "
             f"missing {share[0]:.1%} of train and {share[1]:.1%} of test values"
         )
-        for handling, (prepare, fill) in HANDLINGS.items():
+        for handling, (prepare, fill, params) in HANDLINGS.items():
             if args.only and args.only not in handling:
                 continue
             _data.MISSING_FILL = fill
             A, B = prepare(X, X_test)
             start = time.perf_counter()
             accuracy = [
-                np.mean(BiLSTMMSAClassifier(random_state=s).fit(A, y).predict(B) == y_test)
+                np.mean(
+                    BiLSTMMSAClassifier(random_state=s, **params).fit(A, y).predict(B) == y_test
+                )
                 for s in SEEDS
             ]
             print(

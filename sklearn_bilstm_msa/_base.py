@@ -54,6 +54,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         verbose=0,
         warm_start=False,
         callbacks=None,
+        missing_indicator=False,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -83,6 +84,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.verbose = verbose
         self.warm_start = warm_start
         self.callbacks = callbacks
+        self.missing_indicator = missing_indicator
 
     # --------------------------------------------------------------- the model
 

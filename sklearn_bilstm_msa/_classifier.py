@@ -94,12 +94,13 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     >>> clf.fit(X, y).n_iter_, len(clf.loss_curve_), len(clf.history_[:, "train_bacc"])
     (4, 4, 4)
 
-    Missing values (NaN) are imputed and marked in an indicator channel:
+    Missing values (NaN) are interpolated within their series (and marked in an
+    indicator channel with ``missing_indicator=True``):
 
     >>> X_gaps = X.copy()
     >>> X_gaps[:5, 2, 40:60] = float("nan")
-    >>> clf = BiLSTMMSAClassifier(hidden_size=8, max_epochs=2, random_state=0)
-    >>> clf.fit(X_gaps, y).missing_channels_
+    >>> clf = BiLSTMMSAClassifier(hidden_size=8, max_epochs=2, missing_indicator=True)
+    >>> clf.fit(X_gaps, y).indicator_channels_
     array([2])
     """
 
@@ -137,6 +138,7 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         class_weight=None,
         warm_start=False,
         callbacks=None,
+        missing_indicator=False,
     ):
         # The shared parameters go to the base class; label_smoothing and class_weight
         # are the classifier's.

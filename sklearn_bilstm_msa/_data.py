@@ -41,7 +41,7 @@ _LAYOUT_HINT = (
 )
 
 
-#: How a missing value is imputed before the network reads it (with its indicator):
+#: How a missing value is imputed before the network reads it:
 #: ``"interpolate"``, linearly between the nearest observed values of its series'
 #: channel (the nearest one before the first or after the last observed value), and the
 #: training mean where the channel has no observed value in that series; ``"mean"``, the

@@ -95,8 +95,9 @@ class SeriesNetEstimator(BaseEstimator):
     ``batch_size``, ``lr``, ``lr_schedule``, ``weight_decay``, ``augment_scale``,
     ``augment_noise``, ``validation_fraction``, ``patience``, ``gradient_clip``,
     ``bucket_by_length``, ``normalize``, ``device``, ``precision``, ``n_jobs``,
-    ``random_state``, ``verbose``, ``warm_start``, ``callbacks``) are read from the
-    subclass's ``__init__`` arguments of those names.
+    ``random_state``, ``verbose``, ``warm_start``, ``callbacks``,
+    ``missing_indicator``) are read from the subclass's ``__init__`` arguments of those
+    names. A model builds its module with :meth:`_n_net_channels` input channels.
 
     Weights: ``fit``'s ``sample_weight`` times the head's weights (the classifier's
     ``class_weight``) make one weight per case. Cases of weight zero are left out of
@@ -161,8 +162,9 @@ class SeriesNetEstimator(BaseEstimator):
             raise ValueError(f"validation_fraction must be in [0, 1) or None, got {fraction!r}.")
         if self.gradient_clip is not None and not self.gradient_clip > 0:
             raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
-        if not isinstance(self.warm_start, (bool, np.bool_)):
-            raise ValueError(f"warm_start must be True or False, got {self.warm_start!r}.")
+        for name in ("warm_start", "missing_indicator"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}.")
         check_user_callbacks(self.callbacks)
         device = resolve_device(self.device)
         check_precision(self.precision, device)
@@ -283,6 +285,9 @@ class SeriesNetEstimator(BaseEstimator):
         else:
             self._fit_input_statistics(data, weights)
             self.missing_channels_ = data.missing_channels()
+            self.indicator_channels_ = (
+                self.missing_channels_ if self.missing_indicator else self.missing_channels_[:0]
+            )
         data = self._net_data(data)
         if not warm:
             self._fit_module_attributes(data)
@@ -327,19 +332,20 @@ class SeriesNetEstimator(BaseEstimator):
 
     def _net_data(self, data):
         """What the network reads of checked ``data``: standardised with the training
-        statistics, missing values imputed with the training mean (0 after
-        standardisation), and one missing-value indicator channel per channel that had
-        missing values in training (``missing_channels_``), after the value channels."""
+        statistics, missing values interpolated within their series (the training mean,
+        0 after standardisation, where a series' channel has nothing observed), and,
+        with ``missing_indicator``, one indicator channel per channel that had missing
+        values in training (``indicator_channels_``), after the value channels."""
         data = data.standardized(self.channel_mean_, self.channel_std_)
-        return data.with_missing_indicator(self._missing_channels())
+        return data.with_missing_indicator(self._indicator_channels())
 
-    def _missing_channels(self):
+    def _indicator_channels(self):
         # Estimators fitted (or weights files written) before issue 20 have none.
-        return getattr(self, "missing_channels_", ())
+        return getattr(self, "indicator_channels_", ())
 
     def _n_net_channels(self):
         """The channels the module reads: the series' and the missing-value indicators."""
-        return self.n_channels_ + len(self._missing_channels())
+        return self.n_channels_ + len(self._indicator_channels())
 
     def _continue_net(self, net):
         """``warm_start``: start the new ``net`` (its optimizer, schedule and callbacks

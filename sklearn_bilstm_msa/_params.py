@@ -168,6 +168,11 @@ n_channels_ : int
         Per-epoch losses and timings.
     n_iter_ : int
         Epochs trained (over every ``warm_start`` fit).
+    missing_channels_ : ndarray of int
+        Channels with a missing value (NaN) in the training series.
+    indicator_channels_ : ndarray of int
+        Channels the network reads a missing-value indicator of (``missing_channels_``
+        with ``missing_indicator=True``, else none).
     loss_curve_ : list of float
         The training loss of each epoch (``history_[:, "train_loss"]``), as in
         ``MLPClassifier``; weighted by the case weights in a weighted fit.

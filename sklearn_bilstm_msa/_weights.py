@@ -123,7 +123,8 @@ class WeightsFileMixin:
             "channel_std": torch.as_tensor(self.channel_std_),
             "n_iter": int(self.n_iter_),
             "normalize": self.normalize_,
-            "missing_channels": [int(c) for c in self._missing_channels()],
+            "missing_channels": [int(c) for c in getattr(self, "missing_channels_", ())],
+            "indicator_channels": [int(c) for c in self._indicator_channels()],
             "state_dict": {k: v.detach().cpu() for k, v in self.net_.module_.state_dict().items()},
         }
         torch.save(payload, path)
@@ -179,9 +180,8 @@ class WeightsFileMixin:
         estimator.n_iter_ = payload["n_iter"]
         default = "channel" if estimator.normalize else None
         estimator.normalize_ = payload.get("normalize", default)
-        estimator.missing_channels_ = np.asarray(
-            payload.get("missing_channels", []), dtype=np.int64
-        )
+        for name in ("missing_channels", "indicator_channels"):
+            setattr(estimator, f"{name}_", np.asarray(payload.get(name, []), dtype=np.int64))
         resolved = resolve_device(estimator.device, fallback_to_cpu=True)
         net = estimator._build_net(estimator._n_outputs(), resolved, seed=0, use_validation=False)
         net.initialize()

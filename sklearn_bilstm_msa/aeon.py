@@ -32,8 +32,8 @@ class _AeonFacade:
     _tags = {
         "capability:multivariate": True,
         "capability:unequal_length": True,
-        # NaN is a missing value: imputed with the training mean plus an indicator
-        # channel (the scikit-learn estimator's handling).
+        # NaN is a missing value: interpolated within its series (and marked in an
+        # indicator channel with missing_indicator=True), as the scikit-learn estimator does.
         "capability:missing_values": True,
         # n_jobs sets torch's CPU threads inside fit and predict.
         "capability:multithreading": True,
@@ -76,6 +76,7 @@ class _AeonFacade:
         verbose=0,
         warm_start=False,
         callbacks=None,
+        missing_indicator=False,
     ):
         self._store_parameters(locals())
         super().__init__()
@@ -202,6 +203,7 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         class_weight=None,
         warm_start=False,
         callbacks=None,
+        missing_indicator=False,
     ):
         # The shared parameters plus the classifier's label_smoothing and class_weight;
         # aeon's own BaseClassifier.__init__ comes after _AeonFacade's in the MRO.

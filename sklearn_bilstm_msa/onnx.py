@@ -173,13 +173,13 @@ def export_onnx(estimator, path, opset_version=18):
 
     _need("onnx")
     check_is_fitted(estimator)
-    if len(getattr(estimator, "missing_channels_", ())):
+    if len(getattr(estimator, "indicator_channels_", ())):
         raise NotImplementedError(
-            "This model was fitted on series with missing values and reads a "
-            "missing-value indicator channel per channel that had them "
-            f"(missing_channels_={list(estimator.missing_channels_)}), which the ONNX "
-            "graph does not compute; export a model fitted on complete series, or use "
-            "save_weights."
+            "This model reads a missing-value indicator channel per channel that had "
+            f"missing values in training (indicator_channels_="
+            f"{list(estimator.indicator_channels_)}, missing_indicator=True), which the "
+            "ONNX graph does not compute; export a model fitted with "
+            "missing_indicator=False, or use save_weights."
         )
     kind = estimator.__sklearn_tags__().estimator_type
     if kind not in ("classifier", "regressor"):

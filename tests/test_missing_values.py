@@ -1,6 +1,7 @@
 """Missing values (issue 20): NaN inside a series is data. The estimators interpolate it
-within its series and add a missing-value indicator channel per channel that had
-missing values in training; a series with nothing observed stays an error."""
+within its series and, with ``missing_indicator=True``, add a missing-value indicator
+channel per channel that had missing values in training; a series with nothing
+observed stays an error."""
 
 import numpy as np
 import pytest
@@ -28,12 +29,21 @@ def gappy():
 
 @pytest.fixture(scope="module")
 def gappy_fitted(gappy):
-    return BiLSTMMSAClassifier(normalize="channel", **FAST).fit(*gappy)
+    return BiLSTMMSAClassifier(normalize="channel", missing_indicator=True, **FAST).fit(*gappy)
 
 
-def test_missing_values_add_an_indicator_channel_per_channel_that_had_them(gappy_fitted, gappy):
+def test_by_default_missing_values_are_interpolated_without_indicator(gappy):
+    X, y = gappy
+    clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
+    assert clf.missing_channels_.tolist() == [1] and clf.indicator_channels_.tolist() == []
+    assert clf.net_.module_.stem.conv.in_channels == 2
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+def test_missing_indicator_adds_a_channel_per_channel_that_had_them(gappy_fitted, gappy):
     X, _ = gappy
     assert gappy_fitted.missing_channels_.tolist() == [1]
+    assert gappy_fitted.indicator_channels_.tolist() == [1]
     assert gappy_fitted.n_channels_ == 2
     first = gappy_fitted.net_.module_.stem.conv
     assert first.in_channels == 3  # two value channels, one indicator
@@ -49,9 +59,15 @@ def test_statistics_are_those_of_the_observed_values(gappy_fitted, gappy):
     np.testing.assert_allclose(gappy_fitted.channel_std_, np.nanstd(X, axis=(0, 2)))
 
 
-def test_complete_data_keeps_the_model_without_indicators(fitted, bump_data):
-    assert fitted.missing_channels_.tolist() == []
-    assert fitted.net_.module_.stem.conv.in_channels == 2
+def test_complete_data_keeps_the_model_without_indicators(bump_data):
+    clf = BiLSTMMSAClassifier(missing_indicator=True, **FAST).fit(*bump_data)
+    assert clf.missing_channels_.tolist() == [] == clf.indicator_channels_.tolist()
+    assert clf.net_.module_.stem.conv.in_channels == 2
+
+
+def test_missing_indicator_must_be_a_bool(gappy):
+    with pytest.raises(ValueError, match="missing_indicator must be True or False"):
+        BiLSTMMSAClassifier(missing_indicator="yes", **FAST).fit(*gappy)
 
 
 def test_a_missing_value_is_interpolated_within_its_series(fitted, bump_data):
@@ -91,8 +107,8 @@ def test_unequal_lengths_step_normalisation_and_inspection_with_missing_values()
     X, y = make_bump_data(n_timepoints=40)
     X = _with_gaps(X, channel=0)
     series = [x[:, : 25 + i % 15] for i, x in enumerate(X)]
-    clf = BiLSTMMSAClassifier(**FAST).fit(series, y)
-    assert clf.missing_channels_.tolist() == [0]
+    clf = BiLSTMMSAClassifier(missing_indicator=True, **FAST).fit(series, y)
+    assert clf.indicator_channels_.tolist() == [0]
     assert [w.shape for w in clf.attention_weights(series[:3])] == [(3, 25), (3, 26), (3, 27)]
     attributions = clf.feature_attributions(series[:3], method="gradient_x_input")
     assert [a.shape for a in attributions] == [(2, 25), (2, 26), (2, 27)]
@@ -109,8 +125,8 @@ def test_a_step_missing_in_every_series_takes_its_channels_statistics():
 
 def test_regressor_takes_missing_values(gappy):
     X, y = gappy
-    reg = BiLSTMMSARegressor(**FAST).fit(X, y + np.nanmean(X[:, 0], axis=1))
-    assert reg.missing_channels_.tolist() == [1]
+    reg = BiLSTMMSARegressor(missing_indicator=True, **FAST).fit(X, y + np.nanmean(X[:, 0], axis=1))
+    assert reg.indicator_channels_.tolist() == [1]
     assert np.isfinite(reg.predict(X)).all()
 
 
@@ -118,7 +134,7 @@ def test_weights_file_keeps_the_missing_value_channels(gappy_fitted, gappy, tmp_
     X, _ = gappy
     gappy_fitted.save_weights(tmp_path / "m.pt")
     loaded = load_weights(tmp_path / "m.pt")
-    assert loaded.missing_channels_.tolist() == [1]
+    assert loaded.missing_channels_.tolist() == [1] == loaded.indicator_channels_.tolist()
     np.testing.assert_array_equal(loaded.predict_proba(X), gappy_fitted.predict_proba(X))
 
 
@@ -152,8 +168,8 @@ def test_aeon_faces_declare_and_take_missing_values(gappy, cls):
     assert cls.get_class_tag("capability:missing_values") is True
     if cls is AeonBiLSTMMSARegressor:
         y = y + np.linspace(0, 0.5, len(y))  # aeon's regressors want continuous targets
-    est = cls(**FAST).fit(X, y)
-    assert est.estimator_.missing_channels_.tolist() == [1]
+    est = cls(missing_indicator=True, **FAST).fit(X, y)
+    assert est.estimator_.indicator_channels_.tolist() == [1]
     assert np.isfinite(est.predict(X)).all()
 
 
