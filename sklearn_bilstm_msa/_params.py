@@ -148,7 +148,16 @@ max_epochs : int, default=100
         so they see every score. A name taken by one of those (``lr_scheduler``,
         ``early_stopping``, ``gradient_clipping``, ``valid_r2``, ``progress_bar``,
         ``train_loss``, ``valid_loss``, ``valid_acc``, ``epoch_timer``,
-        ``print_log``) is a ``ValueError``. Weights files do not keep them."""
+        ``print_log``) is a ``ValueError``. Weights files do not keep them.
+    missing_indicator : bool, default=False
+        Missing values (NaN inside a series) are always taken: each is interpolated
+        linearly between its series' observed neighbours (the nearest one at the ends;
+        the training mean where a series' channel has nothing observed), and the
+        standardisation statistics come from observed values only.
+        ``missing_indicator=True`` also gives the network, for each channel that had a
+        missing value in training, an indicator channel (1 where the value is missing),
+        so that it can learn from where values are missing. Off by default: on the
+        DodgerLoop sets it cost accuracy (see the input guide)."""
 
 ATTRIBUTES_DOC = """\
 n_channels_ : int
