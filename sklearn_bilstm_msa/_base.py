@@ -52,6 +52,9 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         n_jobs=None,
         random_state=None,
         verbose=0,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -79,6 +82,9 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
+        self.callbacks = callbacks
+        self.missing_indicator = missing_indicator
 
     # --------------------------------------------------------------- the model
 
@@ -111,7 +117,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     def _module_spec(self, n_outputs):
         """The network class and its ``module__`` parameters."""
         params = {
-            "n_channels": self.n_channels_,
+            "n_channels": self._n_net_channels(),
             "n_outputs": n_outputs,
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,

@@ -1,7 +1,7 @@
 """``BiLSTMMSAClassifier``: the scikit-learn estimator around the torch module."""
 
 from ._base import _BaseBiLSTMMSA
-from ._estimator import FLOAT32_BATCH_DEPENDENCE
+from ._estimator import FLOAT32_BATCH_DEPENDENCE, SAMPLE_WEIGHT_REPETITION
 from ._heads import ClassifierHeadMixin
 from ._params import fill_shared_doc
 
@@ -21,11 +21,12 @@ EXPECTED_FAILED_CHECKS = {
     "check_classifiers_train": _ANY_LENGTH,
     "check_methods_subset_invariance": FLOAT32_BATCH_DEPENDENCE,
     "check_methods_sample_order_invariance": FLOAT32_BATCH_DEPENDENCE,
+    "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REPETITION,
 }
 
 
 #: ``__init__`` arguments that are not shared parameters of ``_BaseBiLSTMMSA``.
-_OWN_ARGUMENTS = ("self", "__class__", "label_smoothing")
+_OWN_ARGUMENTS = ("self", "__class__", "label_smoothing", "class_weight")
 
 
 def expected_failed_checks(estimator):
@@ -62,6 +63,8 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
+    class_weight_ : ndarray of shape (n_classes,)
+        The weight of each class in the loss (ones without ``class_weight``).
     %(attributes)s
 
     See Also
@@ -79,6 +82,26 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     (2,)
     >>> clf.attention_weights(X[:2]).shape  # (n_cases, n_scales, n_timepoints)
     (2, 3, 100)
+
+    Class weights, a skorch callback, a warm start and the training curves:
+
+    >>> from skorch.callbacks import EpochScoring
+    >>> bacc = EpochScoring("balanced_accuracy", False, on_train=True, name="train_bacc")
+    >>> clf = BiLSTMMSAClassifier(
+    ...     hidden_size=8, max_epochs=2, class_weight="balanced", callbacks=[("bacc", bacc)],
+    ...     warm_start=True, random_state=0,
+    ... ).fit(X, y)
+    >>> clf.fit(X, y).n_iter_, len(clf.loss_curve_), len(clf.history_[:, "train_bacc"])
+    (4, 4, 4)
+
+    Missing values (NaN) are interpolated within their series (and marked in an
+    indicator channel with ``missing_indicator=True``):
+
+    >>> X_gaps = X.copy()
+    >>> X_gaps[:5, 2, 40:60] = float("nan")
+    >>> clf = BiLSTMMSAClassifier(hidden_size=8, max_epochs=2, missing_indicator=True)
+    >>> clf.fit(X_gaps, y).indicator_channels_
+    array([2])
     """
 
     _weights_format = "sklearn-bilstm-msa/weights/1"
@@ -112,8 +135,14 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
-        # The shared parameters go to the base class; label_smoothing is the classifier's.
+        # The shared parameters go to the base class; label_smoothing and class_weight
+        # are the classifier's.
         shared = {k: v for k, v in locals().items() if k not in _OWN_ARGUMENTS}
         super().__init__(**shared)
         self.label_smoothing = label_smoothing
+        self.class_weight = class_weight

@@ -26,6 +26,7 @@ __all__ = [
     "shared_shape",
     "step_statistics",
     "check_collection",
+    "check_sample_weight",
     "check_labels",
     "check_n_channels",
     "check_targets",
@@ -39,6 +40,32 @@ _LAYOUT_HINT = (
     "(n_cases, n_timepoints) of univariate series, or a list of 2-D arrays "
     "(n_channels, n_timepoints_i) for series of unequal length."
 )
+
+
+#: How a missing value is imputed before the network reads it:
+#: ``"interpolate"``, linearly between the nearest observed values of its series'
+#: channel (the nearest one before the first or after the last observed value), and the
+#: training mean where the channel has no observed value in that series; ``"mean"``, the
+#: training mean always. Module-level so that ``benchmarks/fit_options.py`` can measure
+#: the alternative; not a parameter.
+MISSING_FILL = "interpolate"
+
+
+def interpolate_missing(values, lengths, missing):
+    """``values`` (N, T, C) with each missing value of a series' channel linearly
+    interpolated along time between its observed neighbours over the real steps (the
+    nearest observed value at the ends); a channel with no observed value in a series
+    stays NaN."""
+    values = values.copy()
+    steps = np.arange(values.shape[1])
+    for i, c in zip(*np.nonzero(missing.any(axis=1)), strict=True):
+        n = lengths[i]
+        gaps = missing[i, :n, c]
+        seen = np.flatnonzero(~gaps)
+        if len(seen):
+            column = values[i, :n, c]
+            column[gaps] = np.interp(steps[:n][gaps], seen, column[seen])
+    return values
 
 
 class SeriesCollection:
@@ -55,13 +82,17 @@ class SeriesCollection:
     n_columns : int
         ``X.shape[1]`` as scikit-learn reads it: the time points of a 2-D array,
         the channels of a 3-D array or a list.
+    missing : ndarray of shape (n_cases, max_length, n_channels), bool, or None
+        True at missing values (NaN in ``X``, NaN in ``values`` until
+        :meth:`standardized` imputes them); None when nothing is missing.
     """
 
-    def __init__(self, values, lengths, equal_length, n_columns=None):
+    def __init__(self, values, lengths, equal_length, n_columns=None, missing=None):
         self.values = values
         self.lengths = lengths
         self.equal_length = equal_length
         self.n_columns = values.shape[2] if n_columns is None else n_columns
+        self.missing = missing
 
     @property
     def n_cases(self):
@@ -76,11 +107,21 @@ class SeriesCollection:
         return np.arange(self.values.shape[1])[None, :] < self.lengths[:, None]
 
     def standardized(self, mean, std):
-        """A copy with each channel scaled as ``(x - mean) / std``, padding left at zero."""
-        values = (self.values - mean.astype(np.float32)) / std.astype(np.float32)
+        """A copy with each channel scaled as ``(x - mean) / std``, padding left at zero
+        and missing values imputed as ``MISSING_FILL`` says."""
+        values = self.values
+        if self.missing is not None and MISSING_FILL == "interpolate":
+            values = interpolate_missing(values, self.lengths, self.missing)
+        values = (values - mean.astype(np.float32)) / std.astype(np.float32)
         values *= self.mask()[:, :, None]
+        if self.missing is not None:
+            values[np.isnan(values)] = 0.0  # the training mean
         return SeriesCollection(
-            values.astype(np.float32, copy=False), self.lengths, self.equal_length, self.n_columns
+            values.astype(np.float32, copy=False),
+            self.lengths,
+            self.equal_length,
+            self.n_columns,
+            self.missing,
         )
 
     def series_standardized(self):
@@ -95,12 +136,54 @@ class SeriesCollection:
         std = np.sqrt((centred * centred).sum(axis=1, keepdims=True) / counts)  # (N, 1, C)
         std[~(std > MIN_STD)] = 1.0
         return SeriesCollection(
-            (centred / std).astype(np.float32), self.lengths, self.equal_length, self.n_columns
+            (centred / std).astype(np.float32),
+            self.lengths,
+            self.equal_length,
+            self.n_columns,
+            self.missing,
         )
 
-    def as_net_input(self):
-        """The dict that skorch passes to ``BiLSTMMSANetwork.forward`` as keyword arguments."""
-        return {"x": self.values, "lengths": self.lengths}
+    def missing_channels(self):
+        """Indices of the channels with a missing value in some series."""
+        if self.missing is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.missing.any(axis=(0, 1)))
+
+    def with_missing_indicator(self, channels):
+        """A copy with one indicator channel per channel in ``channels``, after the
+        values: 1.0 where that channel's value is missing, 0.0 elsewhere (and at
+        padding). No ``channels``: this collection itself."""
+        if len(channels) == 0:
+            return self
+        indicator = np.zeros(self.values.shape[:2] + (len(channels),), dtype=np.float32)
+        if self.missing is not None:
+            indicator[...] = self.missing[:, :, np.asarray(channels)]
+        values = np.concatenate([self.values, indicator], axis=2)
+        return SeriesCollection(
+            values, self.lengths, self.equal_length, self.n_columns, self.missing
+        )
+
+    def subset(self, rows):
+        """The series at ``rows`` (a boolean mask or indices), padded to their own longest."""
+        lengths = self.lengths[rows]
+        values = self.values[rows][:, : lengths.max()]
+        missing = None
+        if self.missing is not None:
+            missing = self.missing[rows][:, : lengths.max()]
+            missing = missing if missing.any() else None
+        return SeriesCollection(values, lengths, self.equal_length, self.n_columns, missing)
+
+    def as_net_input(self, sample_weight=None):
+        """The dict that skorch passes to ``BiLSTMMSANetwork.forward`` as keyword arguments.
+
+        With ``sample_weight`` (float32, one per case) the dict also holds
+        ``"sample_weight"``, which the skorch net takes out before the forward pass and
+        uses in the loss, so that the weights follow their cases into every batch.
+        """
+        net_input = {"x": self.values, "lengths": self.lengths}
+        if sample_weight is not None:
+            net_input["sample_weight"] = np.asarray(sample_weight, dtype=np.float32)
+        return net_input
 
 
 def _as_numeric(array, what, values="time series values"):
@@ -115,20 +198,53 @@ def _as_numeric(array, what, values="time series values"):
         raise TypeError(f"{what} must contain numbers only: {exc}") from exc
 
 
-def _check_finite(array, what, axes, values="time series values"):
-    """A ValueError for NaN or infinity in ``array`` that says where the first one is
-    (``axes`` names the array's axes, such as ``("case", "channel", "time step")``)."""
-    for bad, found, advice in (
-        (np.isnan(array), "NaN", "fill or drop missing values first"),
-        (np.isinf(array), "infinity", f"{values} must be finite"),
-    ):
-        if bad.any():
-            first = np.argwhere(bad)[0]
-            at = ", ".join(f"{axis} {i}" for axis, i in zip(axes, first, strict=True))
-            raise ValueError(f"{what} contains {found} (first at {at}); {advice}.")
+def _first_case(bad):
+    """The index of the first case (first axis) with a True in ``bad``."""
+    return int(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))[0])
 
 
-def _from_list(X):
+def _check_finite(array, what, values):
+    """A ``ValueError`` naming the first case (first axis) with NaN or infinity."""
+    nan = np.isnan(array)
+    if nan.any():
+        raise ValueError(
+            f"{what} contains NaN (case {_first_case(nan)}); {values} cannot be missing: "
+            "drop the cases without one."
+        )
+    infinite = np.isinf(array)
+    if infinite.any():
+        raise ValueError(
+            f"{what} contains infinity (case {_first_case(infinite)}); {values} must be finite."
+        )
+
+
+def _check_series_values(array, allow_missing, name=None):
+    """Series values ``array`` (n_series, n_channels, n_timepoints): infinity is an
+    error, and so is NaN unless ``allow_missing``, when a series that is all NaN still
+    is. ``name`` names a single series of a list ("Series 3 of X")."""
+    nan = np.isnan(array)
+    where = (lambda bad: name) if name else (lambda bad: f"Series {_first_case(bad)} of X")
+    if nan.any():
+        if not allow_missing:
+            raise ValueError(
+                f"{where(nan)} contains NaN; this model takes no missing values "
+                "(fill or drop them first)."
+            )
+        empty = nan.reshape(nan.shape[0], -1).all(axis=1)
+        if empty.any():
+            raise ValueError(
+                f"{where(empty)} is all NaN: a series needs at least one observed value."
+            )
+    infinite = np.isinf(array)
+    if infinite.any():
+        raise ValueError(
+            f"{where(infinite)} contains infinity; time series values must be finite "
+            "(NaN marks a missing value)."
+        )
+    return nan.transpose(0, 2, 1) if nan.any() else None  # (n_series, T, C)
+
+
+def _from_list(X, allow_missing):
     if len(X) == 0:
         raise ValueError("X is empty: the list holds no series.")
     series = []
@@ -158,14 +274,22 @@ def _from_list(X):
         series.append(arr)
     lengths = np.array([s.shape[1] for s in series], dtype=np.int64)
     values = np.zeros((len(series), lengths.max(), series[0].shape[0]), dtype=np.float32)
+    missing = None
     for i, s in enumerate(series):
-        _check_finite(s, f"Series {i} of X", ("channel", "time step"))
+        series_missing = _check_series_values(s[None], allow_missing, f"Series {i} of X")
         values[i, : s.shape[1]] = s.T
-    return SeriesCollection(values, lengths, equal_length=False)
+        if series_missing is not None:
+            if missing is None:
+                missing = np.zeros(values.shape, dtype=bool)
+            missing[i, : s.shape[1]] = series_missing[0]
+    return SeriesCollection(values, lengths, equal_length=False, missing=missing)
 
 
-def check_collection(X):
+def check_collection(X, allow_missing=False):
     """Validate a collection of series and pad it into a :class:`SeriesCollection`.
+
+    With ``allow_missing``, NaN marks a missing value (kept as NaN in ``values`` and
+    marked in ``missing``); a series with no observed value at all is still an error.
 
     Raises
     ------
@@ -173,7 +297,8 @@ def check_collection(X):
         If ``X`` is None, sparse, or holds strings or other non-numbers.
     ValueError
         If ``X`` is empty, has the wrong number of dimensions, ragged channel
-        counts, NaN or infinite values.
+        counts, infinite values, NaN (unless ``allow_missing``) or a series that is
+        all NaN; value errors name the series.
     """
     if X is None:
         raise TypeError(f"X is None. {_LAYOUT_HINT}")
@@ -182,7 +307,7 @@ def check_collection(X):
     if sp.issparse(X):
         raise TypeError("Sparse input is not supported; pass a dense array.")
     if isinstance(X, (list, tuple)):
-        return _from_list(X)
+        return _from_list(X, allow_missing)
     arr = np.asarray(X)
     if arr.ndim not in (2, 3):
         shape = f"shape {arr.shape}" if arr.ndim else "a scalar"
@@ -203,10 +328,10 @@ def check_collection(X):
         raise ValueError(
             f"X has no time points: 0 feature(s) (shape={shape}) while a minimum of 1 is required."
         )
-    _check_finite(arr, "X", ("case", "channel", "time step"))
+    missing = _check_series_values(arr, allow_missing)
     values = np.ascontiguousarray(arr.transpose(0, 2, 1), dtype=np.float32)  # (N, T, C)
     lengths = np.full(n_cases, n_timepoints, dtype=np.int64)
-    return SeriesCollection(values, lengths, equal_length=True, n_columns=shape[1])
+    return SeriesCollection(values, lengths, equal_length=True, n_columns=shape[1], missing=missing)
 
 
 def _check_y_given(y, estimator):
@@ -224,6 +349,16 @@ def check_labels(y, n_cases):
     _check_y_given(y, "classifier")
     y = column_or_1d(y, warn=True)
     _check_y_length(y, n_cases, "labels")
+    missing = np.zeros(y.shape[0], dtype=bool)
+    if y.dtype.kind == "f":
+        missing = np.isnan(y)
+    elif y.dtype.kind == "O":
+        missing = np.array([isinstance(v, float) and v != v for v in y.tolist()], dtype=bool)
+    if missing.any():
+        raise ValueError(
+            f"y contains NaN (case {int(np.flatnonzero(missing)[0])}); every case needs a "
+            "class label: drop the cases without one."
+        )
     check_classification_targets(y)
     classes = np.unique(y)
     if classes.shape[0] < 2:
@@ -266,7 +401,7 @@ def check_targets(y, n_cases):
     _check_y_length(targets, n_cases, "targets")
     if targets.shape[1] == 0:
         raise ValueError(f"y has no targets: shape {np.shape(y)}.")
-    _check_finite(targets, "y", ("case", "target"), values="regression targets")
+    _check_finite(targets, "y", values="regression targets")
     return targets, one_d
 
 
@@ -304,19 +439,47 @@ def check_window_sizes(window_sizes):
 MIN_STD = 1e-12
 
 
-def _column_statistics(values):
-    """Mean and standard deviation of each column; a constant column gets a standard
-    deviation of 1 so that it is centred, not blown up (and never divided by zero)."""
-    mean = values.mean(axis=0)
-    std = values.std(axis=0)
+def _mean_std(values, weights=None):
+    """Mean and standard deviation over the first axis of the observed (not NaN)
+    ``values``, weighted by ``weights`` (one per row) when given; without weights and
+    NaN, numpy's own ``mean`` and ``std``. A column with nothing observed gets 0 and 1."""
+    observed = ~np.isnan(values)
+    if weights is None and observed.all():
+        return values.mean(axis=0), values.std(axis=0)
+    shape = (-1,) + (1,) * (values.ndim - 1)
+    rows = np.ones(len(values)) if weights is None else np.asarray(weights, dtype=np.float64)
+    weights = rows.reshape(shape) * observed
+    values = np.where(observed, values, 0.0)
+    total = weights.sum(axis=0)
+    seen = total > 0
+    total = np.where(seen, total, 1.0)
+    mean = np.sum(weights * values, axis=0) / total
+    std = np.sqrt(np.sum(weights * (values - mean) ** 2, axis=0) / total)
+    return np.where(seen, mean, 0.0), np.where(seen, std, 1.0)
+
+
+def _column_statistics(values, weights=None):
+    """Mean and standard deviation of each column (weighted by row ``weights`` when
+    given); a constant column gets a standard deviation of 1 so that it is centred, not
+    blown up (and never divided by zero)."""
+    mean, std = _mean_std(values, weights)
     std[~(std > MIN_STD)] = 1.0
     return mean, std
 
 
-def channel_statistics(collection):
-    """Per-channel mean and standard deviation over the real time points of all series."""
+def _step_weights(collection, weights):
+    """The case ``weights`` repeated over each case's real steps (or None)."""
+    if weights is None:
+        return None
+    return np.repeat(np.asarray(weights, dtype=np.float64), collection.lengths)
+
+
+def channel_statistics(collection, weights=None):
+    """Per-channel mean and standard deviation over the real time points of all series
+    (each series' steps weighted by its case weight, when ``weights`` are given)."""
     mask = collection.mask()
-    return _column_statistics(collection.values[mask].astype(np.float64))  # (steps, C)
+    values = collection.values[mask].astype(np.float64)  # (steps, C), case by case
+    return _column_statistics(values, _step_weights(collection, weights))
 
 
 #: ``normalize="step"``: a step's standard deviation is at least this share of its
@@ -330,29 +493,68 @@ STEP_STD_FLOOR = 0.01
 AUTO_STEP_SHARE = 0.5
 
 
-def step_statistics(collection):
-    """Mean and standard deviation of each channel at each time step over the cases,
-    shape ``(n_timepoints, n_channels)``; equal-length collections only."""
+def step_statistics(collection, weights=None):
+    """Mean and standard deviation of each channel at each time step over the cases
+    (weighted by the case ``weights`` when given), shape ``(n_timepoints, n_channels)``;
+    equal-length collections only."""
     values = collection.values.astype(np.float64)  # (N, T, C)
-    mean, std = values.mean(axis=0), values.std(axis=0)  # (T, C)
-    _, channel_std = channel_statistics(collection)
+    mean, std = _mean_std(values, weights)  # (T, C)
+    channel_mean, channel_std = channel_statistics(collection, weights)
+    if collection.missing is not None:
+        # A step missing in every training series takes its channel's statistics.
+        never = collection.missing.all(axis=0)  # (T, C)
+        mean = np.where(never, channel_mean, mean)
+        std = np.where(never, channel_std, std)
     return mean, np.maximum(std, STEP_STD_FLOOR * channel_std)
 
 
-def shared_shape(collection):
+def shared_shape(collection, weights=None):
     """Whether equal-length series share one shape: the mean over steps of the spread
-    between series is below ``AUTO_STEP_SHARE`` of each channel's overall spread."""
+    between series is below ``AUTO_STEP_SHARE`` of each channel's overall spread
+    (spreads weighted by the case ``weights`` when given)."""
     if not collection.equal_length or collection.n_cases < 2:
         return False
     values = collection.values.astype(np.float64)  # (N, T, C)
-    between = values.std(axis=0).mean(axis=0)  # (C,)
-    overall = values.reshape(-1, values.shape[2]).std(axis=0)  # (C,)
+    between = _mean_std(values, weights)[1].mean(axis=0)  # (C,)
+    flat = values.reshape(-1, values.shape[2])  # (N*T, C)
+    overall = _mean_std(flat, _step_weights(collection, weights))[1]  # (C,)
     return bool(np.all(between < AUTO_STEP_SHARE * np.maximum(overall, 1e-12)))
 
 
-def target_statistics(targets):
-    """Mean and standard deviation of each column of the (n_cases, n_targets) targets."""
-    return _column_statistics(np.asarray(targets, dtype=np.float64))
+def target_statistics(targets, weights=None):
+    """Mean and standard deviation of each column of the (n_cases, n_targets) targets
+    (weighted by the case ``weights`` when given)."""
+    return _column_statistics(np.asarray(targets, dtype=np.float64), weights)
+
+
+def check_sample_weight(sample_weight, n_cases):
+    """Validate ``fit``'s ``sample_weight``: None, or one finite number >= 0 per case,
+    not all zero. Returns None or a float64 array of shape ``(n_cases,)``."""
+    if sample_weight is None:
+        return None
+    if sp.issparse(sample_weight):
+        raise TypeError("Sparse sample_weight is not supported; pass a dense array.")
+    weights = np.asarray(sample_weight)
+    if weights.ndim == 0:
+        weights = np.full(n_cases, weights)
+    weights = _as_numeric(weights, "sample_weight", values="sample weights")
+    if weights.ndim != 1 or weights.shape[0] != n_cases:
+        raise ValueError(
+            f"sample_weight must be 1-D with one weight per case ({n_cases}), "
+            f"got shape {weights.shape}."
+        )
+    if not np.isfinite(weights).all():
+        raise ValueError("sample_weight contains NaN or infinity; weights must be finite.")
+    if (weights < 0).any():
+        raise ValueError(
+            f"sample_weight holds a negative weight ({weights.min()!r} at case "
+            f"{int(np.argmin(weights))}); weights must be >= 0."
+        )
+    if not weights.any():
+        raise ValueError(
+            "sample_weight is zero for every case: at least one case needs a non-zero weight."
+        )
+    return weights
 
 
 def check_n_channels(data, n_channels, model):

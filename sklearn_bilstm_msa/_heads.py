@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.class_weight import compute_class_weight
 
 from ._data import check_labels, check_targets, target_statistics
 from ._training import (
@@ -21,6 +22,7 @@ from ._training import (
     SeriesNetClassifier,
     SeriesNetRegressor,
     isolated_torch_state,
+    r2_scoring,
 )
 
 __all__ = ["ClassifierHeadMixin", "RegressorHeadMixin"]
@@ -29,7 +31,11 @@ __all__ = ["ClassifierHeadMixin", "RegressorHeadMixin"]
 class ClassifierHeadMixin(ClassifierMixin):
     """Classification: cross-entropy on label codes, ``classes_``, ``predict_proba``.
 
-    The estimator stores ``label_smoothing`` (an ``__init__`` argument).
+    The estimator stores ``label_smoothing`` and ``class_weight`` (``__init__``
+    arguments). A class weight multiplies the whole loss of each case of the class
+    (label smoothing included) and of each member of a seed ensemble, as a sample
+    weight would: scikit-learn's convention, where ``class_weight`` and
+    ``sample_weight`` multiply.
     """
 
     _net_class = SeriesNetClassifier
@@ -37,27 +43,51 @@ class ClassifierHeadMixin(ClassifierMixin):
     #: How a seed ensemble combines its members: the mean of their probabilities.
     _ensemble_combine = "proba"
     _stratified_holdout = True
+    #: The hold-out score skorch records each epoch (``validation_scores_``).
+    _validation_score = "valid_acc"
 
     def _check_params(self):
         ls = self.label_smoothing
         if isinstance(ls, bool) or not isinstance(ls, numbers.Real) or not 0.0 <= ls < 1.0:
             raise ValueError(f"label_smoothing must be in [0, 1), got {ls!r}.")
+        cw = self.class_weight
+        if not (cw is None or isinstance(cw, dict) or (isinstance(cw, str) and cw == "balanced")):
+            raise ValueError(f'class_weight must be None, "balanced" or a dict, got {cw!r}.')
         return super()._check_params()
 
-    def _check_y(self, y, n_cases):
+    def _check_y(self, y, n_cases, sample_weight=None):
         y = check_labels(y, n_cases)
         encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
+        if self._continues_fit():
+            if not np.array_equal(encoder.classes_, self.classes_):
+                raise ValueError(
+                    "warm_start continues the fitted network, so y must hold the classes "
+                    f"of the previous fit, {self.classes_.tolist()}; it holds "
+                    f"{encoder.classes_.tolist()}. Set warm_start=False to fit anew."
+                )
+        else:
+            self.classes_ = encoder.classes_
         codes = encoder.transform(y).astype(np.int64)
-        self._class_shares = np.bincount(codes, minlength=len(self.classes_)) / len(codes)
+        if self.class_weight is None:
+            self.class_weight_ = np.ones(len(self.classes_))
+        else:
+            # "balanced": n_cases / (n_classes * bincount(y)) of these labels.
+            self.class_weight_ = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
         return codes
 
-    def _training_fit(self, data, y_net):
+    def _target_weights(self, y_net):
+        if self.class_weight is None:
+            return None
+        return self.class_weight_[y_net]
+
+    def _training_fit(self, data, y_net, weights):
         # The last epoch's loss, and that of the best constant prediction: under label
         # smoothing it predicts the smoothed class shares q = (1 - ls) * shares + ls / K,
         # and its loss is their entropy.
         ls = float(self.label_smoothing)
-        q = (1.0 - ls) * self._class_shares + ls / len(self._class_shares)
+        counts = np.bincount(y_net, weights=weights, minlength=len(self.classes_))
+        shares = counts / counts.sum()
+        q = (1.0 - ls) * shares + ls / len(shares)
         q = q[q > 0]
         return float(self.history_[-1, "train_loss"]), float(-(q * np.log(q)).sum())
 
@@ -70,23 +100,39 @@ class ClassifierHeadMixin(ClassifierMixin):
             "criterion__label_smoothing": float(self.label_smoothing),
         }
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the network on a collection of series.
 
         Parameters
         ----------
         X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
 or list of ndarray of shape (n_channels, n_timepoints_i)
-            Training series; a list may hold series of different lengths.
+            Training series; a list may hold series of different lengths; NaN marks
+            missing values.
         y : array-like of shape (n_cases,)
             Class labels of any type.
+        sample_weight : array-like of shape (n_cases,), default=None
+            Weight of each case in the loss (times its ``class_weight``); a case of
+            weight 0 takes no part in the fit. With metadata routing enabled,
+            ``set_fit_request(sample_weight=True)`` lets meta-estimators pass it.
 
         Returns
         -------
         self : object
             The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from aeon.datasets import load_basic_motions
+        >>> from sklearn_bilstm_msa import BiLSTMMSAClassifier
+        >>> X, y = load_basic_motions(split="train")
+        >>> w = np.where(y == "running", 2.0, 1.0)  # running counts twice
+        >>> clf = BiLSTMMSAClassifier(hidden_size=8, max_epochs=2, random_state=0)
+        >>> clf.fit(X, y, sample_weight=w).predict(X[:2]).shape
+        (2,)
         """
-        return self._fit_series(X, y)
+        return self._fit_series(X, y, sample_weight)
 
     def predict_proba(self, X):
         """Class probabilities of each series (channels as in fit).
@@ -163,46 +209,81 @@ class RegressorHeadMixin(RegressorMixin):
     #: How a seed ensemble combines its members: the mean of their outputs.
     _ensemble_combine = "mean"
     _stratified_holdout = False
+    #: The hold-out score recorded each epoch (``validation_scores_``): R^2.
+    _validation_score = "valid_r2"
+
+    def _scoring_callbacks(self, use_validation):
+        return [r2_scoring()] if use_validation else []
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
 
-    def _check_y(self, y, n_cases):
+    def _check_y(self, y, n_cases, sample_weight=None):
         targets, one_d = check_targets(y, n_cases)
-        self._y_ndim = 1 if one_d else 2
-        self.target_mean_, self.target_std_ = target_statistics(targets)
+        if self._continues_fit():
+            # The network goes on learning the targets as the first fit scaled them.
+            if targets.shape[1] != len(self.target_mean_):
+                raise ValueError(
+                    "warm_start continues the fitted network, so y must hold the "
+                    f"{len(self.target_mean_)} target(s) of the previous fit; it holds "
+                    f"{targets.shape[1]}. Set warm_start=False to fit anew."
+                )
+        else:
+            self._y_ndim = 1 if one_d else 2
+            self.target_mean_, self.target_std_ = target_statistics(targets, sample_weight)
         return ((targets - self.target_mean_) / self.target_std_).astype(np.float32)
 
-    def _training_fit(self, data, y_net):
+    def _training_fit(self, data, y_net, weights):
         # The mean squared error on every training case (the epoch losses leave out the
         # early-stopping hold-out), and that of predicting the mean, 0 after scaling.
         with isolated_torch_state(None, self.n_jobs):
             y_hat = self.net_.predict(data.as_net_input()).astype(np.float64)
         y_hat = y_hat.reshape(y_net.shape)
-        return float(np.mean((y_hat - y_net) ** 2)), float(np.mean(y_net.astype(np.float64) ** 2))
+        errors = np.mean((y_hat - y_net) ** 2, axis=1)
+        spread = np.mean(y_net.astype(np.float64) ** 2, axis=1)
+        return float(np.average(errors, weights=weights)), float(
+            np.average(spread, weights=weights)
+        )
 
     def _n_outputs(self):
         return len(self.target_mean_)
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the network on a collection of series.
 
         Parameters
         ----------
         X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
 or list of ndarray of shape (n_channels, n_timepoints_i)
-            Training series; a list may hold series of different lengths.
+            Training series; a list may hold series of different lengths; NaN marks
+            missing values.
         y : array-like of shape (n_cases,) or (n_cases, n_targets)
             Real-valued targets.
+        sample_weight : array-like of shape (n_cases,), default=None
+            Weight of each case in the loss and in the target standardisation; a case
+            of weight 0 takes no part in the fit. With metadata routing enabled,
+            ``set_fit_request(sample_weight=True)`` lets meta-estimators pass it.
 
         Returns
         -------
         self : object
             The fitted estimator.
+
+        Examples
+        --------
+        The first ten cases take no part; the later ones count more and more:
+
+        >>> from aeon.datasets import load_covid_3month
+        >>> from sklearn_bilstm_msa import BiLSTMMSARegressor
+        >>> X, y = load_covid_3month(split="train")
+        >>> reg = BiLSTMMSARegressor(hidden_size=8, max_epochs=2, random_state=0)
+        >>> _ = reg.fit(X, y, sample_weight=[0] * 10 + list(range(1, len(y) - 9)))
+        >>> len(reg.loss_curve_)
+        2
         """
-        return self._fit_series(X, y)
+        return self._fit_series(X, y, sample_weight)
 
     def predict(self, X):
         """Predicted targets of each series (channels as in fit).

@@ -128,7 +128,8 @@ default="integrated_gradients"
                 out = np.zeros(data.values[rows].shape)
                 out[:, : part.shape[1]] = part.cpu().numpy()
                 chunks.append(out)
-        values = np.concatenate(chunks).transpose(0, 2, 1)  # (N, C, T)
+        # (N, C, T): the series' channels (missing-value indicators are not explained).
+        values = np.concatenate(chunks).transpose(0, 2, 1)[:, : self.n_channels_]
         if data.equal_length:
             return values
         return [v[:, :length] for v, length in zip(values, data.lengths, strict=True)]

@@ -140,7 +140,32 @@ max_epochs : int, default=100
         Seeds weight initialisation, shuffling, dropout and the hold-out split.
         With an int, CPU fits are bit-for-bit repeatable.
     verbose : int, default=0
-        ``>= 1`` prints skorch's epoch table and a progress bar."""
+        ``>= 1`` prints skorch's epoch table and a progress bar.{class_weight}
+    warm_start : bool, default=False
+        As in scikit-learn's ``MLPClassifier``: when True, ``fit`` on a fitted
+        estimator goes on training its network (for ``max_epochs`` more epochs, with a
+        fresh optimizer and LR schedule as the current parameters say) instead of
+        starting anew. The standardisation (and the regressor's target scaling) of the
+        first fit stay; the data must have the same channels (and classes, or
+        targets), else a ``ValueError``. The history grows and ``n_iter_`` counts
+        every epoch.
+    callbacks : list of skorch callbacks or (name, callback) pairs, default=None
+        skorch callbacks added to the estimator's own (``skorch.callbacks``:
+        ``TensorBoard``, ``MlflowLogger``, ``Checkpoint``, your own ``Callback``);
+        they run after skorch's scoring and the estimator's callbacks of each epoch,
+        so they see every score. A name taken by one of those (``lr_scheduler``,
+        ``early_stopping``, ``gradient_clipping``, ``valid_r2``, ``progress_bar``,
+        ``train_loss``, ``valid_loss``, ``valid_acc``, ``epoch_timer``,
+        ``print_log``) is a ``ValueError``. Weights files do not keep them.
+    missing_indicator : bool, default=False
+        Missing values (NaN inside a series) are always taken: each is interpolated
+        linearly between its series' observed neighbours (the nearest one at the ends;
+        the training mean where a series' channel has nothing observed), and the
+        standardisation statistics come from observed values only.
+        ``missing_indicator=True`` also gives the network, for each channel that had a
+        missing value in training, an indicator channel (1 where the value is missing),
+        so that it can learn from where values are missing. Off by default: on the
+        DodgerLoop sets it cost accuracy (see the input guide)."""
 
 ATTRIBUTES_DOC = """\
 n_channels_ : int
@@ -159,7 +184,33 @@ n_channels_ : int
     history_ : skorch.History
         Per-epoch losses and timings.
     n_iter_ : int
-        Epochs trained."""
+        Epochs trained (over every ``warm_start`` fit).
+    missing_channels_ : ndarray of int
+        Channels with a missing value (NaN) in the training series.
+    indicator_channels_ : ndarray of int
+        Channels the network reads a missing-value indicator of (``missing_channels_``
+        with ``missing_indicator=True``, else none).
+    loss_curve_ : list of float
+        The training loss of each epoch (``history_[:, "train_loss"]``), as in
+        ``MLPClassifier``; weighted by the case weights in a weighted fit.
+    validation_scores_ : list of float or None
+        The hold-out score of each epoch ({score}); None without a hold-out.
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``; None without a hold-out.
+    best_loss_ : float
+        The lowest hold-out loss (the epoch whose weights early stopping restores)
+        with a hold-out; the lowest training loss without one."""
+
+
+CLASS_WEIGHT_DOC = """
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn's classifiers: a
+        dict ``{label: weight}`` (classes left out weigh 1), ``"balanced"`` for
+        ``n_cases / (n_classes * np.bincount(y))`` of the training labels
+        (``sklearn.utils.class_weight.compute_class_weight``), or None (all 1). A
+        case's loss, label smoothing included, and that of each member of a seed
+        ensemble is multiplied by its class's weight and by its ``sample_weight``
+        (``class_weight_`` holds the weights)."""
 
 
 LABEL_SMOOTHING_DOC = """
@@ -202,6 +253,7 @@ def fill_shared_doc(
             auto_steps=AUTO_STEM_STEPS,
             optimizer=optimizer,
             label_smoothing=LABEL_SMOOTHING_DOC if classifier else "",
+            class_weight=CLASS_WEIGHT_DOC if classifier else "",
         )
         signature = inspect.signature(cls.__init__).parameters
 
@@ -212,7 +264,12 @@ def fill_shared_doc(
         parameters = _PARAMETER_LINE.sub(with_default, parameters)
         doc = cls.__doc__.replace("%(parameters)s", parameters)
         if net is not None:
-            attributes = ATTRIBUTES_DOC.format(net=net, module=module, model=model_attributes)
+            attributes = ATTRIBUTES_DOC.format(
+                net=net,
+                module=module,
+                model=model_attributes,
+                score="accuracy" if classifier else "R^2 of the scaled targets",
+            )
             doc = doc.replace("%(attributes)s", attributes)
         cls.__doc__ = doc
         return cls

@@ -1,7 +1,7 @@
 """``BiLSTMMSARegressor``: the same network with a regression head."""
 
 from ._base import _BaseBiLSTMMSA
-from ._estimator import FLOAT32_BATCH_DEPENDENCE
+from ._estimator import FLOAT32_BATCH_DEPENDENCE, SAMPLE_WEIGHT_REPETITION
 from ._heads import RegressorHeadMixin
 from ._params import fill_shared_doc
 
@@ -18,6 +18,7 @@ EXPECTED_FAILED_CHECKS = {
     ),
     "check_methods_subset_invariance": FLOAT32_BATCH_DEPENDENCE,
     "check_methods_sample_order_invariance": FLOAT32_BATCH_DEPENDENCE,
+    "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REPETITION,
 }
 
 
@@ -73,6 +74,13 @@ class BiLSTMMSARegressor(RegressorHeadMixin, _BaseBiLSTMMSA):
     (2,)
     >>> reg.attention_weights(X[:2]).shape  # (n_cases, n_scales, n_timepoints)
     (2, 3, 84)
+
+    Training curves on the hold-out (R^2 per epoch), and a warm start that continues:
+
+    >>> len(reg.validation_scores_), bool(reg.best_loss_ <= reg.history_[0, "valid_loss"])
+    (3, True)
+    >>> reg.set_params(warm_start=True).fit(X, y).n_iter_
+    6
     """
 
     _weights_format = "sklearn-bilstm-msa/regressor-weights/1"

@@ -14,12 +14,20 @@ import torch
 from joblib import effective_n_jobs
 from sklearn.model_selection import train_test_split
 from skorch import NeuralNetClassifier, NeuralNetRegressor
-from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    EpochScoring,
+    GradientNormClipping,
+    LRScheduler,
+    ProgressBar,
+)
 from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator
 
 __all__ = [
     "HoldoutSplit",
+    "check_user_callbacks",
     "holdout_size",
     "isolated_torch_state",
     "make_callbacks",
@@ -178,7 +186,11 @@ def make_lr_scheduler(lr_schedule, *, monitor, patience, max_epochs):
     if lr_schedule == "constant":
         return None
     if lr_schedule == "cosine":
-        return LRScheduler(policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs)
+        # last_epoch=-1, skorch's own value for a first fit, starts a fresh cycle in a
+        # warm_start fit too (skorch would resume at the history's length).
+        return LRScheduler(
+            policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs, last_epoch=-1
+        )
     return LRScheduler(
         policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
         monitor=monitor,
@@ -188,9 +200,28 @@ def make_lr_scheduler(lr_schedule, *, monitor, patience, max_epochs):
     )
 
 
-def make_callbacks(*, has_validation, patience, gradient_clip, verbose, lr_schedule, max_epochs):
+#: The names of skorch's own default callbacks (``NeuralNetClassifier``'s and
+#: ``NeuralNetRegressor``'s), which a user's callbacks may not take.
+SKORCH_CALLBACK_NAMES = ("epoch_timer", "train_loss", "valid_loss", "valid_acc", "print_log")
+
+
+def make_callbacks(
+    *,
+    has_validation,
+    patience,
+    gradient_clip,
+    verbose,
+    lr_schedule,
+    max_epochs,
+    scoring=(),
+    user=None,
+):
     """skorch callbacks: the LR schedule, early stopping with best-weights restore
-    (with a hold-out), gradient clipping and, when ``verbose``, a progress bar."""
+    (with a hold-out), gradient clipping, the head's hold-out ``scoring`` callbacks
+    (``(name, callback)`` pairs), when ``verbose`` a progress bar, and then the
+    ``user``'s callbacks (:func:`check_user_callbacks`), so that theirs see every
+    score and decision of the epoch (skorch runs its own defaults first and its
+    epoch table last)."""
     monitor = "valid_loss" if has_validation else "train_loss"
     scheduler = make_lr_scheduler(
         lr_schedule, monitor=monitor, patience=patience, max_epochs=max_epochs
@@ -202,9 +233,69 @@ def make_callbacks(*, has_validation, patience, gradient_clip, verbose, lr_sched
         )
     if gradient_clip is not None:
         callbacks.append(("gradient_clipping", GradientNormClipping(gradient_clip)))
+    callbacks += list(scoring)
     if verbose:
         callbacks.append(("progress_bar", ProgressBar()))
-    return callbacks
+    return callbacks + check_user_callbacks(user)
+
+
+def r2_scoring():
+    """The regressor's hold-out score callback: R^2 of each epoch's hold-out
+    predictions (skorch caches them from the validation pass; no extra forward)."""
+    return ("valid_r2", EpochScoring("r2", lower_is_better=False, name="valid_r2"))
+
+
+#: Every name our own callbacks can take (a user's callback may take none of them).
+OWN_CALLBACK_NAMES = (
+    "lr_scheduler",
+    "early_stopping",
+    "gradient_clipping",
+    "valid_r2",
+    "progress_bar",
+)
+
+
+def _callback_name(item):
+    """skorch's name of a callback: the one given, else its class name."""
+    if isinstance(item, tuple):
+        return item[0]
+    return item.__name__ if isinstance(item, type) else type(item).__name__
+
+
+def check_user_callbacks(callbacks):
+    """The ``callbacks`` parameter as a list skorch takes: skorch callbacks (instances or
+    classes) or ``(name, callback)`` pairs, none named like one of ours or skorch's."""
+    reserved = SKORCH_CALLBACK_NAMES + OWN_CALLBACK_NAMES
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, (str, bytes)) or not isinstance(callbacks, (list, tuple)):
+        raise ValueError(
+            "callbacks must be a list of skorch callbacks or (name, callback) pairs, "
+            f"got {callbacks!r}."
+        )
+    checked = []
+    for item in callbacks:
+        if isinstance(item, list):
+            item = tuple(item)
+        callback = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+        named = isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+        is_callback = isinstance(callback, Callback) or (
+            isinstance(callback, type) and issubclass(callback, Callback)
+        )
+        if not is_callback or (isinstance(item, tuple) and not named):
+            raise ValueError(
+                "callbacks must hold skorch callbacks (skorch.callbacks.Callback) or "
+                f"(name, callback) pairs, got {item!r}."
+            )
+        name = _callback_name(item)
+        if name in reserved:
+            raise ValueError(
+                f"The callback name {name!r} is taken by one of the estimator's own "
+                f"callbacks ({', '.join(reserved)}); give yours another name, as in "
+                f"callbacks=[('my_{name}', callback)]."
+            )
+        checked.append(item)
+    return checked
 
 
 class LengthBucketSampler(torch.utils.data.Sampler):
@@ -369,10 +460,21 @@ class SeriesNetMixin:
 
     def infer(self, x, **fit_params):
         x = dict(x)
+        x.pop("sample_weight", None)  # the loss's, not the module's
         x["x"] = x["x"].to(self.device, non_blocking=True)
         with self._autocast():
             out = self.module_(**self._merge_x_and_fit_params(x, fit_params))
         return out.float()
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """skorch's loss; in a weighted fit (criterion with ``reduction="none"``, batch
+        input with ``"sample_weight"``) the mean of the case losses times their weights
+        (weights scaled to a mean of 1 over the training cases)."""
+        loss = super().get_loss(y_pred, y_true, X=X, training=training)
+        if self.criterion_.reduction != "none":
+            return loss
+        weight = X["sample_weight"].to(loss.device, non_blocking=True)
+        return (loss * weight).mean()
 
     def _scaler(self):
         if getattr(self, "scaler_", None) is None:
@@ -425,25 +527,38 @@ class SeriesNetMixin:
         return accumulator.get_step()
 
 
+def _per_case(loss, n_cases):
+    """A ``reduction="none"`` loss as one value per case: the mean over the case's
+    members and outputs."""
+    return loss.reshape(n_cases, -1).mean(dim=1)
+
+
 class MemberCrossEntropyLoss(torch.nn.CrossEntropyLoss):
     """``CrossEntropyLoss`` that also takes a seed ensemble's stacked member logits
-    (N, M, K): the mean of the members' losses, so each member learns on its own."""
+    (N, M, K): the mean of the members' losses, so each member learns on its own.
+    With ``reduction="none"`` (weighted fits) it returns one loss per case (N,), the
+    mean over its members, label smoothing included."""
 
     def forward(self, input, target):
         if input.dim() == 3:
             members = input.shape[1]
-            return super().forward(input.flatten(0, 1), target.repeat_interleave(members))
-        return super().forward(input, target)
+            loss = super().forward(input.flatten(0, 1), target.repeat_interleave(members))
+        else:
+            loss = super().forward(input, target)
+        return _per_case(loss, input.shape[0]) if self.reduction == "none" else loss
 
 
 class MemberMSELoss(torch.nn.MSELoss):
     """``MSELoss`` that also takes a seed ensemble's stacked member outputs (N, M, K)
-    against targets (N, K): the mean of the members' losses."""
+    against targets (N, K): the mean of the members' losses. With
+    ``reduction="none"`` (weighted fits) one loss per case (N,): the mean over its
+    members and targets."""
 
     def forward(self, input, target):
         if input.dim() == 3:
             target = target.unsqueeze(1).expand_as(input)
-        return super().forward(input, target)
+        loss = super().forward(input, target)
+        return _per_case(loss, input.shape[0]) if self.reduction == "none" else loss
 
 
 class SeriesNetClassifier(SeriesNetMixin, NeuralNetClassifier):

@@ -15,6 +15,7 @@ import types
 import warnings
 import zipfile
 
+import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
@@ -109,6 +110,15 @@ class WeightsFileMixin:
         params = self.get_params()
         if not isinstance(params["random_state"], (int, type(None))):
             params["random_state"] = None
+        # Callbacks are objects (code), which a weights file never holds; class-weight
+        # keys become plain values.
+        if params.get("callbacks") is not None:
+            params["callbacks"] = None
+        if isinstance(params.get("class_weight"), dict):
+            params["class_weight"] = {
+                getattr(k, "item", lambda k=k: k)(): float(v)
+                for k, v in params["class_weight"].items()
+            }
         payload = {
             "format": self._weights_format,
             "params": params,
@@ -119,6 +129,8 @@ class WeightsFileMixin:
             "channel_std": torch.as_tensor(self.channel_std_),
             "n_iter": int(self.n_iter_),
             "normalize": self.normalize_,
+            "missing_channels": [int(c) for c in getattr(self, "missing_channels_", ())],
+            "indicator_channels": [int(c) for c in self._indicator_channels()],
             "state_dict": {k: v.detach().cpu() for k, v in self.net_.module_.state_dict().items()},
         }
         torch.save(payload, path)
@@ -174,6 +186,8 @@ class WeightsFileMixin:
         estimator.n_iter_ = payload["n_iter"]
         default = "channel" if estimator.normalize else None
         estimator.normalize_ = payload.get("normalize", default)
+        for name in ("missing_channels", "indicator_channels"):
+            setattr(estimator, f"{name}_", np.asarray(payload.get(name, []), dtype=np.int64))
         resolved = resolve_device(estimator.device, fallback_to_cpu=True)
         net = estimator._build_net(estimator._n_outputs(), resolved, seed=0, use_validation=False)
         net.initialize()

@@ -32,6 +32,9 @@ class _AeonFacade:
     _tags = {
         "capability:multivariate": True,
         "capability:unequal_length": True,
+        # NaN is a missing value: interpolated within its series (and marked in an
+        # indicator channel with missing_indicator=True), as the scikit-learn estimator does.
+        "capability:missing_values": True,
         # n_jobs sets torch's CPU threads inside fit and predict.
         "capability:multithreading": True,
         # Unequal-length collections stay a list of 2-D arrays; no padding by aeon.
@@ -71,6 +74,9 @@ class _AeonFacade:
         n_jobs=1,
         random_state=None,
         verbose=0,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
         self._store_parameters(locals())
         super().__init__()
@@ -80,9 +86,21 @@ class _AeonFacade:
         # read them back by name); _fit hands them over as they are.
         vars(self).update({k: v for k, v in arguments.items() if k not in ("self", "__class__")})
 
+    def reset(self, keep=None):
+        # aeon's fit starts with reset(), which drops every fitted attribute; with
+        # warm_start the fitted scikit-learn estimator stays, so fit continues it.
+        if getattr(self, "warm_start", False) and hasattr(self, "estimator_"):
+            kept = [keep] if isinstance(keep, str) else list(keep or [])
+            keep = [*kept, "estimator_"]
+        return super().reset(keep=keep)
+
     def _fit(self, X, y):
         self._n_jobs = check_n_jobs(self.n_jobs)
-        self.estimator_ = self._estimator_class(**self.get_params(deep=False)).fit(X, y)
+        params = self.get_params(deep=False)
+        if self.warm_start and hasattr(self, "estimator_"):
+            self.estimator_ = self.estimator_.set_params(**params).fit(X, y)
+        else:
+            self.estimator_ = self._estimator_class(**params).fit(X, y)
         return self
 
     def attention_weights(self, X):
@@ -139,6 +157,16 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
     >>> pipe = ClassifierPipeline([Normalizer()], clf).fit(X, y)
     >>> pipe.predict(X[:3]).shape
     (3,)
+
+    Class weights, missing values (``capability:missing_values``) and a warm start:
+
+    >>> clf = AeonBiLSTMMSAClassifier(
+    ...     hidden_size=8, max_epochs=2, class_weight="balanced", warm_start=True, random_state=0
+    ... )
+    >>> X_gaps = [x.copy() for x in X]
+    >>> X_gaps[0][3, :4] = float("nan")
+    >>> clf.fit(X_gaps, y).fit(X_gaps, y).estimator_.n_iter_
+    4
     """
 
     _estimator_class = BiLSTMMSAClassifier
@@ -172,9 +200,13 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         n_jobs=1,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
-        # The shared parameters plus the classifier's label_smoothing; aeon's own
-        # BaseClassifier.__init__ comes after _AeonFacade's in the MRO.
+        # The shared parameters plus the classifier's label_smoothing and class_weight;
+        # aeon's own BaseClassifier.__init__ comes after _AeonFacade's in the MRO.
         self._store_parameters(locals())
         BaseClassifier.__init__(self)
 

@@ -193,6 +193,14 @@ def export_onnx(estimator, path, opset_version=18):
 
     _need("onnx")
     check_is_fitted(estimator)
+    if len(getattr(estimator, "indicator_channels_", ())):
+        raise NotImplementedError(
+            "This model reads a missing-value indicator channel per channel that had "
+            f"missing values in training (indicator_channels_="
+            f"{list(estimator.indicator_channels_)}, missing_indicator=True), which the "
+            "ONNX graph does not compute; export a model fitted with "
+            "missing_indicator=False, or use save_weights."
+        )
     kind = estimator.__sklearn_tags__().estimator_type
     if kind not in ("classifier", "regressor"):
         raise TypeError(f"Cannot export {type(estimator).__name__}: not a classifier/regressor.")

@@ -16,6 +16,7 @@ from aeon.datasets import save_to_ts_file
 from sklearn_bilstm_msa.benchmark import (
     CONTENDERS,
     DEFAULT_COMPARE_CONTENDERS,
+    PAPER_BASELINES,
     Contender,
     Result,
     ResultsFormatError,
@@ -30,6 +31,7 @@ from sklearn_bilstm_msa.benchmark import (
     run_tasks,
     write_result,
 )
+from sklearn_bilstm_msa.benchmark._contenders import get_contender
 from sklearn_bilstm_msa.benchmark._experiments import write_manifest
 from sklearn_bilstm_msa.benchmark._tasks import run_task
 from sklearn_bilstm_msa.benchmark.cli import DEFAULT_DATASETS, build_parser, main
@@ -726,3 +728,28 @@ def test_report_of_two_classifiers_skips_the_cd_diagram_and_says_why(tmp_path, c
     assert status == 0, err
     assert "critical-difference diagram skipped: it needs >= 3 classifiers" in out + err
     assert (tmp_path / "rep" / "compare" / "accuracy.md").exists()
+
+
+def test_missing_values_flags_follow_aeons_tags():
+    for contender in CONTENDERS.values():
+        if contender.name.startswith(("BiLSTM", "LSTM")) or contender.name in PAPER_BASELINES:
+            # Ours and the paper's baselines share the machinery that interpolates NaN.
+            assert contender.missing_values and contender.unequal_length
+        elif not contender.needs:  # aeon's, without TensorFlow
+            estimator = contender.build(random_state=0, quick=True)
+            assert contender.missing_values == estimator.get_tag("capability:missing_values")
+
+
+def test_peers_without_missing_values_get_the_data_imputed_and_ours_get_nan():
+    X, y = make_bump_data(n_cases=24, n_timepoints=20)
+    X[::5, 0, 3:6] = np.nan
+    tasks = {
+        c: Task(c, "Gappy", 0, X[:16], y[:16], X[16:], y[16:]) for c in ("Hydra", "BiLSTM-MSA")
+    }
+    hydra, ours = (run_task(task, quick=True) for task in tasks.values())
+    assert hydra.params["imputation"].startswith("each missing value (NaN) replaced by the mean")
+    assert ours.params["imputation"] == "none"
+    assert np.isfinite(hydra.proba).all() and np.isfinite(ours.proba).all()
+    train, test, note = _tasks._impute(get_contender("MiniRocket"), X[:16], X[16:])
+    np.testing.assert_allclose(train[0, 0, 3], np.nanmean(X[0, 0]))
+    assert not np.isnan(test).any() and note == _tasks.IMPUTATION

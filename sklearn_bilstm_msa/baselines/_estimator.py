@@ -14,7 +14,7 @@ takes the longest series of train and test).
 
 import torch
 
-from .._estimator import FLOAT32_BATCH_DEPENDENCE, SeriesNetEstimator
+from .._estimator import FLOAT32_BATCH_DEPENDENCE, SAMPLE_WEIGHT_REPETITION, SeriesNetEstimator
 from .._heads import ClassifierHeadMixin
 from .._inspection import AttributionMixin
 from .._params import check_positive_int, fill_shared_doc
@@ -41,6 +41,7 @@ EXPECTED_FAILED_CHECKS = {
     ),
     "check_methods_subset_invariance": FLOAT32_BATCH_DEPENDENCE,
     "check_methods_sample_order_invariance": FLOAT32_BATCH_DEPENDENCE,
+    "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REPETITION,
 }
 
 
@@ -105,7 +106,7 @@ class _BaselineClassifier(
     def _module_spec(self, n_outputs):
         params = {name: getattr(self, name) for name in self._module_params}
         return self._network, {
-            "n_channels": self.n_channels_,
+            "n_channels": self._n_net_channels(),
             "n_outputs": n_outputs,
             "seq_len": self.seq_len_,
             **params,
@@ -222,6 +223,10 @@ class InformerClassifier(_BaselineClassifier):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
         _store(self, locals())
 
@@ -289,6 +294,10 @@ class FEDformerClassifier(_BaselineClassifier):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
         _store(self, locals())
 
@@ -355,6 +364,10 @@ class TimesNetClassifier(_BaselineClassifier):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
         _store(self, locals())
 
@@ -415,6 +428,10 @@ class TSMixerClassifier(_BaselineClassifier):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        class_weight=None,
+        warm_start=False,
+        callbacks=None,
+        missing_indicator=False,
     ):
         _store(self, locals())
 

@@ -1,11 +1,13 @@
 """The contenders a benchmark can run, by name.
 
 Each contender is a factory ``make(random_state, n_jobs, quick) -> estimator`` plus
-what it can take. Names are matched case-insensitively. Ours are
-``BiLSTM-MSA`` and its ablation settings, and the paper's four baselines (our torch
-implementations, ``sklearn_bilstm_msa.baselines``); the others are aeon's classifiers with
-their default parameters (``quick`` shrinks every contender for smoke runs, and
-its results are not comparable with published numbers).
+what it can take: series of unequal length (``unequal_length``) and missing values
+(``missing_values``, as aeon's ``capability:missing_values`` tag says); the harness
+pads or imputes the data of those that cannot (``_tasks.py``). Names are matched
+case-insensitively. Ours are ``BiLSTM-MSA`` and its ablation settings, and the
+paper's four baselines (our torch implementations, ``sklearn_bilstm_msa.baselines``);
+the others are aeon's classifiers with their default parameters (``quick`` shrinks every
+contender for smoke runs, and its results are not comparable with published numbers).
 """
 
 import importlib.util
@@ -43,6 +45,7 @@ class Contender:
     # Its network fixes the series length at fit (a head that flattens over time): test
     # series longer than every training series are cut to the longest of them.
     fixed_length: bool = False
+    missing_values: bool = False  # takes NaN as a missing value (else imputed first)
 
     def build(self, random_state, n_jobs=1, quick=False):
         missing = [m for m in self.needs if importlib.util.find_spec(m) is None]
@@ -111,6 +114,11 @@ def _c(name, make, description, unequal_length=False, needs=(), extra="", fixed_
     return Contender(name, make, unequal_length, needs, extra, description, fixed_length)
 
 
+def _ours(name, make, description):
+    # Ours take unequal lengths and missing values (issue 20).
+    return Contender(name, make, True, (), "", description, missing_values=True)
+
+
 def _deep(name, cls):
     # aeon's deep learners keep a checkpoint file during fit in file_path (default: the
     # working directory); the system's temporary folder keeps it out of the user's tree.
@@ -133,38 +141,38 @@ PAPER = {"stem": None, "normalize": "channel", "n_estimators": 1}
 PAPER_BASELINES = ("Informer", "TimesNet", "FEDformer", "TSMixer")
 
 _ALL = [
-    _c("BiLSTM-MSA", ours(), f"{_OURS}() defaults", unequal_length=True),
-    _c(
+    _ours("BiLSTM-MSA", ours(), f"{_OURS}() defaults"),
+    _ours(
         "BiLSTM-MSA-Paper",
         ours(**PAPER),
         "the paper's model: no front-end, per-channel standardisation, one network",
-        True,
     ),
     # What the front-end and the ensemble add (issue 13): one lever off at a time.
-    _c("BiLSTM-MSA-NoStem", ours(stem=None), "defaults without the conv front-end", True),
-    _c(
+    _ours("BiLSTM-MSA-NoStem", ours(stem=None), "defaults without the conv front-end"),
+    _ours(
         "BiLSTM-MSA-ChannelNorm",
         ours(normalize="channel"),
         "defaults with per-channel standardisation only",
-        True,
     ),
-    _c("BiLSTM-MSA-Ens3", ours(n_estimators=3), "defaults as a seed ensemble of 3", True),
+    _ours("BiLSTM-MSA-Ens3", ours(n_estimators=3), "defaults as a seed ensemble of 3"),
     # Ablations of the paper's parts (DESIGN.md section 3), over the defaults.
-    _c("BiLSTM-Mean", ours(window_sizes=()), "no attention: mean of BiLSTM states", True),
-    _c("LSTM-MSA", ours(bidirectional=False), "unidirectional LSTM + MSA", True),
-    _c("BiLSTM-MSA-Global", ours(window_sizes=("global",)), "one global softmax scale", True),
-    _c("BiLSTM-MSA-S1", ours(window_sizes=(3,)), "one scale: w = 3", True),
-    _c("BiLSTM-MSA-S2", ours(window_sizes=(3, 7)), "two scales: w = 3, 7", True),
-    _c("BiLSTM-MSA-S3", ours(window_sizes=(3, 7, 15)), "three scales: w = 3, 7, 15", True),
-    _c("BiLSTM-MSA-S4", ours(window_sizes=(3, 7, 15, 31)), "four scales: w = 3 .. 31", True),
-    _c("BiLSTM-MSA-Normalized", ours(context="normalized"), "normalised context", True),
+    _ours("BiLSTM-Mean", ours(window_sizes=()), "no attention: mean of BiLSTM states"),
+    _ours("LSTM-MSA", ours(bidirectional=False), "unidirectional LSTM + MSA"),
+    _ours("BiLSTM-MSA-Global", ours(window_sizes=("global",)), "one global softmax scale"),
+    _ours("BiLSTM-MSA-S1", ours(window_sizes=(3,)), "one scale: w = 3"),
+    _ours("BiLSTM-MSA-S2", ours(window_sizes=(3, 7)), "two scales: w = 3, 7"),
+    _ours("BiLSTM-MSA-S3", ours(window_sizes=(3, 7, 15)), "three scales: w = 3, 7, 15"),
+    _ours("BiLSTM-MSA-S4", ours(window_sizes=(3, 7, 15, 31)), "four scales: w = 3 .. 31"),
+    _ours("BiLSTM-MSA-Normalized", ours(context="normalized"), "normalised context"),
     # The paper's baselines (Table 1), our torch implementations with TSLib's settings.
     *(
-        _c(
+        Contender(
             model,
             baseline(model),
-            f"the paper's baseline {model} (sklearn_bilstm_msa.baselines, TSLib's settings)",
             unequal_length=True,
+            description=f"the paper's baseline {model} (sklearn_bilstm_msa.baselines, "
+            "TSLib's settings)",
+            missing_values=True,
             fixed_length=True,
         )
         for model in PAPER_BASELINES
