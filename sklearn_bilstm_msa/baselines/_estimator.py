@@ -52,7 +52,7 @@ FEDFORMER_FAILED_CHECKS = {
         "level; FEDformer's series decomposition removes each series' moving average (its "
         "level) after every sub-layer, so with the checked settings it reaches 0.67 "
         "training accuracy on the check's data (0.93 after 100 epochs) against the 0.83 "
-        "the check asks; tests/test_baseline_modules.py checks that it fits real series"
+        "the check asks; tests/test_baseline_modules.py checks that it fits a small series problem"
     ),
 }
 
