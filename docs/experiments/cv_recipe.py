@@ -146,6 +146,8 @@ CANDIDATES = {
     # current defaults, on sets that no earlier pass used.
     "normalize=channel": {"normalize": "channel"},
     "3 seeds": {"n_estimators": 3},
+    # Pass fifteen: does the wider front-end need step standardisation on spectra?
+    "stem=inception, normalize=channel": {"stem": "inception", "normalize": "channel"},
 }
 
 
