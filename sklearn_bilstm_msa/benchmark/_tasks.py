@@ -115,8 +115,14 @@ def _prepare(contender, X_train, X_test):
     """Make unequal-length data equal length for contenders that need it, and cut test
     series to the longest training series for contenders that fix a length at fit."""
     ragged = not (isinstance(X_train, np.ndarray) and isinstance(X_test, np.ndarray))
-    if contender.fixed_length and _longest(X_test) > _longest(X_train):
-        length = _longest(X_train)
+    length = _longest(X_train)
+    if ragged and not contender.unequal_length:
+        note = (
+            f"zero-padded at the end to {length} steps (the longest training series, aeon "
+            f"Padder(fill_value=0)); longer test series truncated to {length}"
+        )
+        return _pad_to(X_train, length), _pad_to(X_test, length), note
+    if contender.fixed_length and _longest(X_test) > length:
         cut = [np.asarray(x)[:, :length] for x in X_test]
         X_test = np.stack(cut) if isinstance(X_test, np.ndarray) else cut
         note = (
@@ -124,14 +130,7 @@ def _prepare(contender, X_train, X_test):
             "network's head flattens over a length fixed at fit"
         )
         return X_train, X_test, note
-    if contender.unequal_length or not ragged:
-        return X_train, X_test, "none"
-    length = max(x.shape[-1] for x in X_train)
-    note = (
-        f"zero-padded at the end to {length} steps (the longest training series, aeon "
-        f"Padder(fill_value=0)); longer test series truncated to {length}"
-    )
-    return _pad_to(X_train, length), _pad_to(X_test, length), note
+    return X_train, X_test, "none"
 
 
 @contextlib.contextmanager
