@@ -9,13 +9,15 @@ predicting, attributions and weights files come from the shared machinery
 regressor add their head (``_heads.py``).
 """
 
-from ._data import check_window_sizes
-from ._estimator import SeriesNetEstimator
+import numpy as np
+
+from ._data import check_window_sizes, difference_scale
+from ._estimator import NORMALIZE_MODES, SeriesNetEstimator
 from ._inspection import AttentionMixin, AttributionMixin
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
 from ._params import check_positive_int
 from ._training import STEMS, auto_stem_stride
-from ._weights import WeightsFileMixin
+from ._weights import WeightsFileMixin, _tensor_or_none
 
 __all__ = ["_BaseBiLSTMMSA"]
 
@@ -55,6 +57,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         warm_start=False,
         callbacks=None,
         missing_indicator=False,
+        difference=False,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -85,6 +88,10 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.missing_indicator = missing_indicator
+        self.difference = difference
+
+    #: The network computes the per-step view itself (:class:`InputViews`).
+    _normalize_modes = (*NORMALIZE_MODES, "step+channel")
 
     # --------------------------------------------------------------- the model
 
@@ -100,10 +107,15 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
         check_window_sizes(self.window_sizes)
+        if not isinstance(self.difference, (bool, np.bool_)):
+            raise ValueError(f"difference must be True or False, got {self.difference!r}.")
 
     def _fit_module_attributes(self, data):
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = self._fitted_stem_stride(data.lengths)
+        self.difference_scale_ = (
+            difference_scale(data, self.n_channels_) if self.difference else None
+        )
 
     def _fitted_stem_stride(self, lengths):
         """The front-end's shortening factor for training series of these ``lengths``
@@ -126,6 +138,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
             "dropout": self.dropout,
             "context": self.context,
             "stem_stride": self.stem_stride_,
+            **self._input_views(),
         }
         if self.stem_stride_ is not None:
             params["stem"] = self.stem
@@ -133,6 +146,18 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
             return BiLSTMMSANetwork, params
         extra = {"n_estimators": self.n_estimators, "combine": self._ensemble_combine}
         return SeedEnsemble, {**extra, **params}
+
+    def _input_views(self):
+        """The :class:`InputViews` arguments of the fitted standardisation and
+        ``difference``: the per-step statistics restated in units of the per-channel
+        standardised input the net reads, ``a = (m_t - m) / s`` and ``b = s_t / s``."""
+        views = {}
+        if getattr(self, "step_mean_", None) is not None:
+            views["step_shift"] = (self.step_mean_ - self.channel_mean_) / self.channel_std_
+            views["step_scale"] = self.step_std_ / self.channel_std_
+        if getattr(self, "difference_scale_", None) is not None:
+            views["difference_scale"] = self.difference_scale_
+        return views
 
     def _convergence_levers(self):
         levers = super()._convergence_levers()
@@ -145,18 +170,25 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     # ------------------------------------------------------------- persistence
 
     def _weights_extra(self):
-        return {**super()._weights_extra(), "stem_stride": self.stem_stride_}
+        return {
+            **super()._weights_extra(),
+            "stem_stride": self.stem_stride_,
+            "difference_scale": _tensor_or_none(getattr(self, "difference_scale_", None)),
+        }
 
     def _restore_extra(self, payload):
         super()._restore_extra(payload)
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = payload.get("stem_stride")
+        scale = payload.get("difference_scale")
+        self.difference_scale_ = None if scale is None else scale.numpy()
 
     @classmethod
     def _params_from_weights(cls, params):
         # Files from before the front-end and the ensemble hold the paper's single model.
         params.setdefault("stem", None)
         params.setdefault("n_estimators", 1)
+        params.setdefault("difference", False)
         return params
 
     def export_onnx(self, path, opset_version=18):

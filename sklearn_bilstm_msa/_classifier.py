@@ -106,6 +106,9 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
 
     _weights_format = "sklearn-bilstm-msa/weights/1"
 
+    #: Series that share one shape are read both per step and per channel (issue 18).
+    _shared_shape_normalize = "step+channel"
+
     def __init__(
         self,
         hidden_size=64,
@@ -139,6 +142,7 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         warm_start=False,
         callbacks=None,
         missing_indicator=False,
+        difference=True,
     ):
         # The shared parameters go to the base class; label_smoothing and class_weight
         # are the classifier's.

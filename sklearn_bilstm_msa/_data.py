@@ -24,6 +24,7 @@ __all__ = [
     "MIN_STD",
     "SeriesCollection",
     "shared_shape",
+    "difference_scale",
     "step_statistics",
     "check_collection",
     "check_sample_weight",
@@ -519,6 +520,19 @@ def shared_shape(collection, weights=None):
     flat = values.reshape(-1, values.shape[2])  # (N*T, C)
     overall = _mean_std(flat, _step_weights(collection, weights))[1]  # (C,)
     return bool(np.all(between < AUTO_STEP_SHARE * np.maximum(overall, 1e-12)))
+
+
+def difference_scale(collection, n_values):
+    """The standard deviation of each of the first ``n_values`` channels' first
+    differences ``x_t - x_{t-1}`` over the real steps ``t >= 1`` of every series (1 for a
+    channel that never changes), shape ``(n_values,)``."""
+    values = collection.values[..., :n_values].astype(np.float64)  # (N, T, C)
+    change = values[:, 1:] - values[:, :-1]  # (N, T-1, C)
+    real = np.arange(1, values.shape[1])[None, :] < collection.lengths[:, None]  # (N, T-1)
+    if not real.any():  # series of one step
+        return np.ones(n_values)
+    std = change[real].std(axis=0)  # (C,)
+    return np.where(std > 1e-12, std, 1.0)
 
 
 def target_statistics(targets, weights=None):

@@ -110,6 +110,13 @@ class SeriesNetEstimator(BaseEstimator):
     #: The optimizer skorch builds (a model may train with another, as TSLib's RAdam).
     _optimizer = torch.optim.AdamW
 
+    #: The ``normalize`` values this model takes (a model that computes the per-step
+    #: view itself adds ``"step+channel"``).
+    _normalize_modes = NORMALIZE_MODES
+
+    #: What ``normalize="auto"`` chooses for equal-length series that share one shape.
+    _shared_shape_normalize = "step"
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
@@ -144,9 +151,9 @@ class SeriesNetEstimator(BaseEstimator):
             check_positive_int(name, getattr(self, name))
         if self.batch_size != "auto":
             check_positive_int("batch_size", self.batch_size)
-        if not (self.normalize in NORMALIZE_MODES or self.normalize is True):
+        if not (self.normalize in self._normalize_modes or self.normalize is True):
             raise ValueError(
-                f"normalize must be one of {NORMALIZE_MODES} (True means 'channel'), "
+                f"normalize must be one of {self._normalize_modes} (True means 'channel'), "
                 f"got {self.normalize!r}."
             )
         if not self.lr > 0:
@@ -226,17 +233,18 @@ class SeriesNetEstimator(BaseEstimator):
         )
 
     def _fitted_normalize(self, data, weights=None):
-        """What ``normalize`` means for the training ``data``: "step", "channel",
-        "series" or None."""
+        """What ``normalize`` means for the training ``data``: "step", "step+channel",
+        "channel", "series" or None."""
         if self.normalize == "auto":
-            return "step" if shared_shape(data, weights) else "channel"
-        if self.normalize == "step":
+            return self._shared_shape_normalize if shared_shape(data, weights) else "channel"
+        if self.normalize in ("step", "step+channel"):
             if not data.equal_length:
                 raise ValueError(
-                    "normalize='step' standardises each time step, so it needs training "
-                    "series of equal length; use normalize='channel' for unequal lengths."
+                    f"normalize={self.normalize!r} standardises each time step, so it needs "
+                    "training series of equal length; use normalize='channel' for unequal "
+                    "lengths."
                 )
-            return "step"
+            return self.normalize
         if self.normalize is True or self.normalize == "channel":
             return "channel"
         return "series" if self.normalize == "series" else None
@@ -323,9 +331,15 @@ class SeriesNetEstimator(BaseEstimator):
         # scikit-learn's definition (X.shape[1]); only the channel count must match later.
         self.n_features_in_ = data.n_columns
         self.normalize_ = self._fitted_normalize(data, weights)
+        # "step+channel": the net reads the per-channel standardised series and computes
+        # the per-step view from these statistics itself.
+        self.__dict__.pop("step_mean_", None)
+        self.__dict__.pop("step_std_", None)
+        if self.normalize_ == "step+channel":
+            self.step_mean_, self.step_std_ = step_statistics(data, weights)
         if self.normalize_ == "step":
             self.channel_mean_, self.channel_std_ = step_statistics(data, weights)
-        elif self.normalize_ == "channel":
+        elif self.normalize_ in ("channel", "step+channel"):
             self.channel_mean_, self.channel_std_ = channel_statistics(data, weights)
         else:  # "series" standardises each series with its own statistics
             self.channel_mean_ = np.zeros(data.n_channels)
@@ -404,15 +418,23 @@ class SeriesNetEstimator(BaseEstimator):
 
     # ----------------------------------------------------------------- predict
 
+    def _fixed_n_steps(self):
+        """The one series length the fitted model reads (``normalize_`` "step" or
+        "step+channel"), or None."""
+        if np.ndim(self.channel_mean_) == 2:
+            return self.channel_mean_.shape[0]
+        step_mean = getattr(self, "step_mean_", None)
+        return None if step_mean is None else step_mean.shape[0]
+
     def _check_predict_lengths(self, data):
         """Refuse series the fitted model cannot read (a model that fixes lengths)."""
-        if np.ndim(self.channel_mean_) == 2:  # normalize="step": one length only
-            n_steps = self.channel_mean_.shape[0]
+        n_steps = self._fixed_n_steps()
+        if n_steps is not None:
             if not np.all(data.lengths == n_steps):
                 kind = self.__sklearn_tags__().estimator_type or "estimator"
                 raise ValueError(
                     f"This {kind} standardises each of the {n_steps} time steps it was "
-                    f"fitted on (normalize_='step'), so it predicts series of "
+                    f"fitted on (normalize_={self.normalize_!r}), so it predicts series of "
                     f"{n_steps} steps only; X has series of "
                     f"{', '.join(str(n) for n in np.unique(data.lengths)[:5])} steps. Refit "
                     "with normalize='channel' to predict series of any length."

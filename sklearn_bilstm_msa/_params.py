@@ -60,7 +60,15 @@ hidden_size : int, default=64
         module (:class:`SeedEnsemble`); predictions average their outputs
         (probabilities for the classifier). ``1`` is a single network.
     dropout : float, default=0.1
-        Dropout between LSTM layers and before the head."""
+        Dropout between LSTM layers and before the head.
+    difference : bool, default=False
+        Also give the network the first difference of each channel,
+        ``(x_t - x_{{t-1}}) / d`` (0 at the first step), scaled by its standard
+        deviation ``d`` in training, as extra input channels. The difference brings
+        out changes of slope that a small front-end sees poorly (spectra, ECG beats,
+        outlines); chosen by cross-validation on training splits (issue 18,
+        ``docs/method.md``). The network computes it, so attributions, attention
+        maps and the ONNX graph stay on the series' own channels."""
 
 
 #: The fitted attributes of BiLSTM-MSA's network.
@@ -109,17 +117,21 @@ max_epochs : int, default=100
         is halved after ``patience // 2`` such epochs.
     gradient_clip : float or None, default=1.0
         Maximum gradient norm; ``None`` disables clipping.
-    normalize : {{"auto", "channel", "step", "series", False}} or True, default=True
+    normalize : {{"auto", "channel", "step", "step+channel", "series", False}} or True, default=True
         How the series are standardised. ``"channel"``
         (or ``True``): each channel with its mean and standard deviation over all
         training steps. ``"step"``: each channel at each time step with its mean and
         standard deviation over the training cases, which brings out small
         differences between series that share one shape (spectra, aligned
         outlines); it needs equal-length training series, and predicts series of
-        that length only. ``"auto"``: ``"step"`` when the training series have
-        equal length and share a shape (their spread around the mean series is
-        below half of each channel's spread), else ``"channel"``
-        (``normalize_`` holds the choice). ``"series"``: each channel of each series,
+        that length only. ``"step+channel"`` (BiLSTM-MSA's estimators): both, the
+        per-step view stacked beside the per-channel one as extra input channels,
+        so the network reads the small differences and the common shape (equal
+        lengths only, as ``"step"``). ``"auto"``: for training series of equal
+        length that share a shape (their spread around the mean series is below
+        half of each channel's spread), ``"step+channel"`` in
+        ``BiLSTMMSAClassifier`` and ``"step"`` in the other estimators; else
+        ``"channel"`` (``normalize_`` holds the choice). ``"series"``: each channel of each series,
         at fit and predict alike, with that series' own mean and standard deviation
         over its real steps (z-normalisation, as the UCR sets are published; a
         constant channel becomes zero), so predictions do not change when a series
@@ -174,7 +186,7 @@ n_channels_ : int
         ``X.shape[1]`` in ``fit``, as scikit-learn defines it: the channels of a
         3-D array or a list, the time points of a 2-D array. Only the channel
         count must match at predict time; series may have any length.
-    {model}normalize_ : {{"channel", "step", "series", None}}
+    {model}normalize_ : {{"channel", "step", "step+channel", "series", None}}
         The standardisation used.
     channel_mean_, channel_std_ : ndarray of shape (n_channels,) or (n_timepoints, n_channels)
         Standardisation statistics (0 and 1 without standardisation or with

@@ -72,6 +72,10 @@ class _class_call_only:  # noqa: N801 - used as a decorator, like classmethod
         return refuse
 
 
+def _tensor_or_none(array):
+    return None if array is None else torch.as_tensor(array)
+
+
 class WeightsFileMixin:
     """``save_weights`` and ``load_weights`` for an estimator of this package.
 
@@ -129,6 +133,8 @@ class WeightsFileMixin:
             "channel_std": torch.as_tensor(self.channel_std_),
             "n_iter": int(self.n_iter_),
             "normalize": self.normalize_,
+            "step_mean": _tensor_or_none(getattr(self, "step_mean_", None)),
+            "step_std": _tensor_or_none(getattr(self, "step_std_", None)),
             "missing_channels": [int(c) for c in getattr(self, "missing_channels_", ())],
             "indicator_channels": [int(c) for c in self._indicator_channels()],
             "state_dict": {k: v.detach().cpu() for k, v in self.net_.module_.state_dict().items()},
@@ -186,6 +192,9 @@ class WeightsFileMixin:
         estimator.n_iter_ = payload["n_iter"]
         default = "channel" if estimator.normalize else None
         estimator.normalize_ = payload.get("normalize", default)
+        if payload.get("step_mean") is not None:  # normalize_="step+channel"
+            estimator.step_mean_ = payload["step_mean"].numpy()
+            estimator.step_std_ = payload["step_std"].numpy()
         for name in ("missing_channels", "indicator_channels"):
             setattr(estimator, f"{name}_", np.asarray(payload.get(name, []), dtype=np.int64))
         resolved = resolve_device(estimator.device, fallback_to_cpu=True)

@@ -77,6 +77,7 @@ class _AeonFacade:
         warm_start=False,
         callbacks=None,
         missing_indicator=False,
+        difference=False,
     ):
         self._store_parameters(locals())
         super().__init__()
@@ -204,6 +205,7 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         warm_start=False,
         callbacks=None,
         missing_indicator=False,
+        difference=True,
     ):
         # The shared parameters plus the classifier's label_smoothing and class_weight;
         # aeon's own BaseClassifier.__init__ comes after _AeonFacade's in the MRO.

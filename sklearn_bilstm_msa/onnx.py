@@ -102,12 +102,15 @@ class _ExportNetwork(nn.Module):
 
     def __init__(self, network):
         super().__init__()
+        self.views = getattr(network, "views", None)
         self.stem = network.stem
         self.encoder = _UnpackedEncoder(network.encoder.lstm)
         self.attention = network.attention
         self.head = network.head
 
     def forward(self, x, lengths):
+        if self.views is not None:
+            x = self.views(x, lengths)  # (N, T, V*C)
         if self.stem is not None:
             x, lengths = self.stem(x, lengths)  # (N, ceil(T / s), F)
         mask = BiLSTMMSANetwork._mask(x, lengths)  # (N, T)
@@ -218,7 +221,7 @@ def export_onnx(estimator, path, opset_version=18):
     ).cpu()
     module = module.float().eval()
     # Any length traces the graph, but a model that standardises each step takes its own.
-    steps = estimator.channel_mean_.shape[0] if np.ndim(estimator.channel_mean_) == 2 else 8
+    steps = estimator._fixed_n_steps() or 8
     example = (
         torch.zeros(2, estimator.n_channels_, steps, dtype=torch.float32),
         torch.tensor([steps, max(1, steps - 3)], dtype=torch.int64),

@@ -135,7 +135,7 @@ _DEEP = "aeon.classification.deep_learning"
 
 #: The paper's model exactly (no front-end, per-channel standardisation, one network),
 #: trained with our recipe.
-PAPER = {"stem": None, "normalize": "channel", "n_estimators": 1}
+PAPER = {"stem": None, "normalize": "channel", "n_estimators": 1, "difference": False}
 
 #: The baselines of the paper's Table 1.
 PAPER_BASELINES = ("Informer", "TimesNet", "FEDformer", "TSMixer")
@@ -155,6 +155,13 @@ _ALL = [
         "defaults with per-channel standardisation only",
     ),
     _ours("BiLSTM-MSA-Ens3", ours(n_estimators=3), "defaults as a seed ensemble of 3"),
+    # What issue 18's input views add: one off at a time.
+    _ours("BiLSTM-MSA-NoDiff", ours(difference=False), "defaults without the difference view"),
+    _ours(
+        "BiLSTM-MSA-StepNorm",
+        ours(normalize="step"),
+        "defaults with per-step standardisation only (no per-channel view)",
+    ),
     # Ablations of the paper's parts (DESIGN.md section 3), over the defaults.
     _ours("BiLSTM-Mean", ours(window_sizes=()), "no attention: mean of BiLSTM states"),
     _ours("LSTM-MSA", ours(bidirectional=False), "unidirectional LSTM + MSA"),
