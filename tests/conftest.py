@@ -40,6 +40,17 @@ def make_bump_data(n_cases=60, n_channels=2, n_timepoints=30, seed=0):
     return X, y
 
 
+def make_shared_shape_data(n_cases=40, n_timepoints=30, seed=0):
+    """Series that share one large shape; the class is a small bump on it (2% of the
+    shape's spread)."""
+    rng = np.random.default_rng(seed)
+    shape = 5.0 * np.sin(np.linspace(0, 3 * np.pi, n_timepoints))
+    y = rng.integers(0, 2, n_cases)
+    X = shape + 0.05 * rng.normal(size=(n_cases, 1, n_timepoints))
+    X[:, 0, 10:15] += np.where(y[:, None] == 1, 0.1, -0.1)
+    return X, y
+
+
 @pytest.fixture(scope="session")
 def bump_data():
     return make_bump_data()

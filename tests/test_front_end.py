@@ -13,7 +13,7 @@ from sklearn_bilstm_msa._data import check_collection
 from sklearn_bilstm_msa._network import ConvStem, InceptionStem, SeedEnsemble
 from sklearn_bilstm_msa._training import AUTO_STEM_STEPS, auto_stem_stride
 
-from .conftest import FAST, assert_float32_close, make_bump_data
+from .conftest import FAST, assert_float32_close, make_bump_data, make_shared_shape_data
 
 # ------------------------------------------------------------------ the stem
 
@@ -271,18 +271,8 @@ def test_a_fit_that_learns_does_not_warn(bump_data):
 # ------------------------------------------------- standardising each step
 
 
-def _shared_shape_data(n_cases=40, n_timepoints=30, seed=0):
-    """Series that share one large shape; the class is a small bump on it."""
-    rng = np.random.default_rng(seed)
-    shape = 5.0 * np.sin(np.linspace(0, 3 * np.pi, n_timepoints))
-    y = rng.integers(0, 2, n_cases)
-    X = shape + 0.05 * rng.normal(size=(n_cases, 1, n_timepoints))
-    X[:, 0, 10:15] += np.where(y[:, None] == 1, 0.1, -0.1)
-    return X, y
-
-
 def test_step_standardisation_uses_each_steps_training_statistics():
-    X, y = _shared_shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, normalize="step").fit(X, y)
     assert clf.normalize_ == "step" and clf.channel_mean_.shape == (30, 1)
     # The statistics come from the float32 copy of the series.
@@ -291,7 +281,7 @@ def test_step_standardisation_uses_each_steps_training_statistics():
 
 
 def test_auto_standardises_steps_only_for_series_that_share_a_shape(bump_data):
-    X, y = _shared_shape_data()
+    X, y = make_shared_shape_data()
     # The classifier reads such series per step and per channel (issue 18); the
     # regressor keeps the per-step standardisation alone.
     assert BiLSTMMSAClassifier(**FAST, normalize="auto").fit(X, y).normalize_ == "step+channel"
@@ -305,14 +295,14 @@ def test_auto_standardises_steps_only_for_series_that_share_a_shape(bump_data):
 def test_step_standardisation_fits_what_a_channel_scaling_hides():
     """The bump is 2% of the shared shape's spread: a per-channel scaling keeps it
     tiny, a per-step one makes it the largest signal in the series."""
-    X, y = _shared_shape_data(n_cases=60)
+    X, y = make_shared_shape_data(n_cases=60)
     params = dict(FAST, max_epochs=30, lr=1e-2, stem="conv")
     step = BiLSTMMSAClassifier(**params, normalize="step").fit(X, y)
     assert step.score(X, y) >= 0.9
 
 
 def test_a_step_standardised_model_refuses_other_lengths_and_says_why(tmp_path):
-    X, y = _shared_shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, normalize="step").fit(X, y)
     with pytest.raises(ValueError, match=r"predicts series of 30 steps only.*normalize='channel'"):
         clf.predict(X[:, :, :20])
@@ -333,7 +323,7 @@ def test_a_step_standardised_model_exports_to_onnx(tmp_path):
     pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
     from sklearn_bilstm_msa.onnx import OnnxPredictor
 
-    X, y = _shared_shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, normalize="step", stem="conv").fit(X, y)
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "step.onnx"))
     assert_float32_close(onnx_model.predict_proba(X), clf.predict_proba(X))

@@ -8,18 +8,7 @@ import torch
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor
 from sklearn_bilstm_msa._network import BiLSTMMSANetwork, InputViews
 
-from .conftest import FAST, assert_float32_close
-
-
-def _shape_data(n_cases=40, n_timepoints=30, seed=0):
-    """Series that share one large shape; the class is a small bump on it."""
-    rng = np.random.default_rng(seed)
-    shape = 5.0 * np.sin(np.linspace(0, 3 * np.pi, n_timepoints))
-    y = rng.integers(0, 2, n_cases)
-    X = shape + 0.05 * rng.normal(size=(n_cases, 1, n_timepoints))
-    X[:, 0, 10:15] += np.where(y[:, None] == 1, 0.1, -0.1)
-    return X, y
-
+from .conftest import FAST, assert_float32_close, make_shared_shape_data
 
 # ------------------------------------------------------------------ the module
 
@@ -66,7 +55,7 @@ def test_without_views_the_network_is_the_one_before_them():
 
 
 def test_step_and_channel_keep_both_statistics_and_the_net_reads_both():
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, normalize="step+channel", difference=False).fit(X, y)
     assert clf.normalize_ == "step+channel"
     np.testing.assert_allclose(clf.channel_mean_, [X.mean()], rtol=1e-5)
@@ -105,7 +94,7 @@ def test_the_difference_scale_is_the_training_spread_of_the_standardised_changes
 
 
 def test_defaults_read_shared_shapes_both_ways_and_every_series_with_its_difference():
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
     assert clf.normalize_ == "step+channel" and clf.difference_scale_.shape == (1,)
     assert clf.net_.module_.views.output_size == 3
@@ -116,7 +105,7 @@ def test_defaults_read_shared_shapes_both_ways_and_every_series_with_its_differe
 
 
 def test_a_step_and_channel_model_refuses_other_lengths_and_unequal_training_series():
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, normalize="step+channel").fit(X, y)
     with pytest.raises(ValueError, match=r"normalize_='step\+channel'.*30 steps only"):
         clf.predict(X[:, :, :20])
@@ -129,7 +118,7 @@ def test_a_step_and_channel_model_refuses_other_lengths_and_unequal_training_ser
 
 
 def test_a_refit_in_another_mode_drops_the_step_statistics():
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, normalize="step+channel").fit(X, y)
     clf.set_params(normalize="channel").fit(X, y)
     assert not hasattr(clf, "step_mean_")
@@ -137,7 +126,7 @@ def test_a_refit_in_another_mode_drops_the_step_statistics():
 
 
 def test_the_missing_value_indicators_pass_the_views_unchanged():
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     X[:5, 0, 3:6] = np.nan
     clf = BiLSTMMSAClassifier(**FAST, missing_indicator=True).fit(X, y)
     # One value channel in three views, then its indicator.
@@ -146,7 +135,7 @@ def test_the_missing_value_indicators_pass_the_views_unchanged():
 
 
 def test_views_survive_a_weights_file(tmp_path):
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
     clf.save_weights(tmp_path / "views.pt")
     restored = BiLSTMMSAClassifier.load_weights(tmp_path / "views.pt")
@@ -157,7 +146,7 @@ def test_views_survive_a_weights_file(tmp_path):
 
 
 def test_a_file_from_before_the_views_loads_without_them(tmp_path):
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, normalize="step", difference=False).fit(X, y)
     clf.save_weights(tmp_path / "old.pt")
     payload = torch.load(tmp_path / "old.pt", weights_only=True)
@@ -175,7 +164,7 @@ def test_views_export_to_onnx(tmp_path):
     pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
     from sklearn_bilstm_msa.onnx import OnnxPredictor
 
-    X, y = _shape_data()
+    X, y = make_shared_shape_data()
     clf = BiLSTMMSAClassifier(**FAST, n_estimators=2).fit(X, y)
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "views.onnx"))
     assert_float32_close(onnx_model.predict_proba(X), clf.predict_proba(X))
