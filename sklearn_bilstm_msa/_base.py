@@ -96,8 +96,10 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     # --------------------------------------------------------------- the model
 
     def _check_module_params(self):
-        for name in ("hidden_size", "num_layers", "n_estimators"):
+        for name in ("hidden_size", "n_estimators"):
             check_positive_int(name, getattr(self, name))
+        if self.num_layers != 0:  # 0: no recurrent encoder (the front-end-alone ablation)
+            check_positive_int("num_layers", self.num_layers)
         if self.stem not in STEMS:
             raise ValueError(f"stem must be one of {STEMS}, got {self.stem!r}.")
         if self.stem_stride != "auto":

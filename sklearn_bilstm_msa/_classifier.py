@@ -43,9 +43,10 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     softmax over a local window of each scale's width, and a linear head
     classifies the concatenated context vectors. By default a small learned
     convolutional front-end reads the series first and shortens long ones to about
-    32 steps (``stem="conv"``), and series of equal length that share one shape
-    are standardised step by step (``normalize="auto"``); ``stem=None,
-    normalize="channel"`` is the paper's model exactly. Training runs through a
+    32 steps (``stem="conv"``), the network reads each channel's first difference
+    beside it (``difference=True``), and series of equal length that share one
+    shape both per step and per channel (``normalize="auto"``); ``stem=None,
+    normalize="channel", difference=False`` is the paper's model exactly. Training runs through a
     skorch ``NeuralNetClassifier`` (kept as ``net_``). The default recipe, chosen by
     cross-validation on training splits only (``docs/experiments/``): AdamW at
     ``lr=5e-3`` annealed to 0 over ``max_epochs`` by a cosine schedule, batches of

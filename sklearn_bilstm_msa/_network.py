@@ -58,11 +58,16 @@ class BiLSTMEncoder(nn.Module):
 
     The input is packed with the true lengths, so the backward direction starts at
     step ``lengths[i] - 1`` of series ``i`` rather than at the padding, and the
-    states at padded steps are exact zeros.
+    states at padded steps are exact zeros. ``num_layers=0`` is no encoder (the
+    ablation "front-end alone"): the input passes unchanged, zero at padded steps.
     """
 
     def __init__(self, n_channels, hidden_size, num_layers=1, bidirectional=True, dropout=0.0):
         super().__init__()
+        if num_layers == 0:
+            self.lstm = None
+            self.output_size = n_channels
+            return
         self.lstm = nn.LSTM(
             input_size=n_channels,
             hidden_size=hidden_size,
@@ -76,6 +81,8 @@ class BiLSTMEncoder(nn.Module):
 
     def forward(self, x, lengths):
         """Encode ``x`` of shape (N, T, C) with ``lengths`` (N,) into (N, T, D*H)."""
+        if self.lstm is None:
+            return x * step_mask(x, lengths).unsqueeze(-1).to(x.dtype)  # (N, T, C)
         total_length = x.shape[1]
         # pack_padded_sequence wants the lengths on the CPU, as int64.
         packed = pack_padded_sequence(

@@ -25,7 +25,9 @@ BILSTM_PARAMETERS_DOC = """\
 hidden_size : int, default=64
         LSTM hidden size per direction (``H``).
     num_layers : int, default=1
-        Stacked LSTM layers.
+        Stacked LSTM layers. ``0`` is no LSTM at all, the ablation "front-end
+        alone": the attention scales (or, with ``window_sizes=()``, the mean) pool
+        the front-end's features (the input without a ``stem``) directly.
     bidirectional : bool, default=True
         BiLSTM as in the paper; ``False`` is the unidirectional ablation.
     window_sizes : tuple of int or "global", default=(3, 7, 15)

@@ -61,11 +61,12 @@ class _UnpackedEncoder(nn.Module):
 
     def __init__(self, lstm):
         super().__init__()
-        self.num_layers = lstm.num_layers
-        self.bidirectional = lstm.bidirectional
+        # No LSTM (num_layers=0): the input passes, zero at padded steps.
+        self.num_layers = 0 if lstm is None else lstm.num_layers
+        self.bidirectional = lstm is not None and lstm.bidirectional
         self.forward_lstms = nn.ModuleList()
         self.backward_lstms = nn.ModuleList()
-        for layer in range(lstm.num_layers):
+        for layer in range(self.num_layers):
             in_size = lstm.input_size if layer == 0 else lstm.hidden_size * (1 + lstm.bidirectional)
             for suffix, target in [("", self.forward_lstms), ("_reverse", self.backward_lstms)]:
                 if suffix and not lstm.bidirectional:
@@ -86,7 +87,7 @@ class _UnpackedEncoder(nn.Module):
         steps = reverse_index.shape[1]
         rows = torch.arange(reverse_index.shape[0], device=x.device).unsqueeze(1)  # (N, 1)
         flat_index = (rows * steps + reverse_index).flatten()  # (N*T,)
-        h = x
+        h = x * mask.unsqueeze(-1).to(x.dtype)
         for layer in range(self.num_layers):
             out, _ = self.forward_lstms[layer](h)  # (N, T, H)
             if self.bidirectional:

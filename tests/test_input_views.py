@@ -172,3 +172,39 @@ def test_views_export_to_onnx(tmp_path):
     unequal = BiLSTMMSAClassifier(**FAST).fit(ragged, y)  # the difference view only
     onnx_unequal = OnnxPredictor(unequal.export_onnx(tmp_path / "diff.onnx"))
     assert_float32_close(onnx_unequal.predict_proba(ragged), unequal.predict_proba(ragged))
+
+
+# ------------------------------------------------- the front-end alone (num_layers=0)
+
+
+def test_without_an_lstm_the_attention_pools_the_front_ends_features(bump_data):
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(**FAST, num_layers=0, stem_stride=3).fit(X, y)
+    module = clf.net_.module_
+    assert module.encoder.lstm is None
+    assert not any("lstm" in name for name in module.state_dict())
+    # The attention scores the stem's hidden_size features.
+    assert module.attention.score.in_features == FAST["hidden_size"]
+    assert clf.attention_weights(X[:2]).shape == (2, 3, X.shape[2])
+    torch.manual_seed(0)
+    net = BiLSTMMSANetwork(2, 3, hidden_size=4, num_layers=0, stem_stride=2).eval()
+    x = torch.randn(1, 9, 2)
+    padded = torch.cat([x, torch.full((1, 4, 2), 7.0)], dim=1)
+    with torch.no_grad():
+        torch.testing.assert_close(
+            net(x, torch.tensor([9])), net(padded, torch.tensor([9])), rtol=1e-5, atol=1e-6
+        )
+    with pytest.raises(ValueError, match="num_layers must be a positive integer"):
+        BiLSTMMSAClassifier(**FAST, num_layers=-1).fit(X, y)
+
+
+@pytest.mark.numerics
+def test_the_front_end_alone_exports_to_onnx(bump_data, tmp_path):
+    pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
+    from sklearn_bilstm_msa.onnx import OnnxPredictor
+
+    X, y = bump_data
+    ragged = [x[:, : 5 + i % 20] for i, x in enumerate(X)]
+    clf = BiLSTMMSAClassifier(**FAST, num_layers=0, window_sizes=()).fit(ragged, y)
+    onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "front.onnx"))
+    assert_float32_close(onnx_model.predict_proba(ragged), clf.predict_proba(ragged))

@@ -22,6 +22,7 @@ import pandas as pd
 from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
+from sklearn_bilstm_msa._data import check_collection, shared_shape
 from sklearn_bilstm_msa.benchmark import load_dataset
 
 #: The first (0.1.0) defaults, spelled out, so that older candidates stay reproducible.
@@ -148,15 +149,28 @@ CANDIDATES = {
     "3 seeds": {"n_estimators": 3},
     # Pass fifteen: does the wider front-end need step standardisation on spectra?
     "stem=inception, normalize=channel": {"stem": "inception", "normalize": "channel"},
+    # Pass sixteen (issue 18): the input views. "issue-13 defaults" are the defaults
+    # before them: no difference, and "auto" choosing "step" (not "step+channel") for
+    # series that share a shape (decided here on the whole training split; the
+    # estimator decides on each fold's training part).
+    "issue-13 defaults": {"difference": False, "normalize": "issue-13 auto"},
+    "difference=False": {"difference": False},
+    "normalize=channel, difference=False": {"normalize": "channel", "difference": False},
+    "normalize=step": {"normalize": "step"},
+    "5 seeds": {"n_estimators": 5},
 }
 
 
-def resolve(candidate, lengths):
-    """A candidate's parameters for a dataset whose training series have ``lengths``."""
+def resolve(candidate, X):
+    """A candidate's parameters for a dataset whose training series are ``X``."""
     params = dict(candidate)
+    lengths = [np.shape(x)[-1] for x in X]
     steps = params.pop("stem_steps", None)
     if steps is not None:
         params["stem_stride"] = int(max(1, round(float(np.median(lengths)) / steps)))
+    if params.get("normalize") == "issue-13 auto":
+        shared = shared_shape(check_collection(X, allow_missing=True))
+        params["normalize"] = "step" if shared else "channel"
     return params
 
 
@@ -180,9 +194,8 @@ def main():
     rows = []
     for name in args.datasets:
         data = load_dataset(name, data_dir=args.data_dir, offline=True)
-        lengths = [np.shape(x)[-1] for x in data.X_train]
         grid = [
-            {k: [v] for k, v in {"n_jobs": 1, **resolve(CANDIDATES[c], lengths)}.items()}
+            {k: [v] for k, v in {"n_jobs": 1, **resolve(CANDIDATES[c], data.X_train)}.items()}
             for c in args.candidates
         ]
         folds = int(min(args.folds, np.unique(data.y_train, return_counts=True)[1].min()))

@@ -164,6 +164,17 @@ _ALL = [
     ),
     # Ablations of the paper's parts (DESIGN.md section 3), over the defaults.
     _ours("BiLSTM-Mean", ours(window_sizes=()), "no attention: mean of BiLSTM states"),
+    # The front-end alone (issue 18): no BiLSTM, the stem's features pooled directly.
+    _ours(
+        "FrontEnd-Mean",
+        ours(num_layers=0, window_sizes=()),
+        "no BiLSTM, no attention: the mean of the front-end's features, then the head",
+    ),
+    _ours(
+        "FrontEnd-MSA",
+        ours(num_layers=0),
+        "no BiLSTM: the multi-scale attention pools the front-end's features",
+    ),
     _ours("LSTM-MSA", ours(bidirectional=False), "unidirectional LSTM + MSA"),
     _ours("BiLSTM-MSA-Global", ours(window_sizes=("global",)), "one global softmax scale"),
     _ours("BiLSTM-MSA-S1", ours(window_sizes=(3,)), "one scale: w = 3"),
@@ -247,6 +258,10 @@ ABLATION_CONTENDERS = (
     "BiLSTM-MSA-NoStem",
     "BiLSTM-MSA-ChannelNorm",
     "BiLSTM-MSA-Ens3",
+    "BiLSTM-MSA-NoDiff",
+    "BiLSTM-MSA-StepNorm",
+    "FrontEnd-Mean",
+    "FrontEnd-MSA",
     "BiLSTM-Mean",
     "LSTM-MSA",
     "BiLSTM-MSA-Global",

@@ -199,8 +199,8 @@ def build_parser():
     p = _add_parser(
         sub,
         "ablation",
-        "the front-end, step standardisation, ensemble, no attention, unidirectional, "
-        "global, 1-4 scales, context",
+        "the front-end, the input views, ensemble, the front-end alone, no attention, "
+        "unidirectional, global, 1-4 scales, context",
         epilog=_ONLINE,
     )
     _datasets(p)
