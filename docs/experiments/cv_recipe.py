@@ -194,11 +194,15 @@ def main():
     rows = []
     for name in args.datasets:
         data = load_dataset(name, data_dir=args.data_dir, offline=True)
+        smallest = int(np.unique(data.y_train, return_counts=True)[1].min())
+        if smallest < 2:
+            print(f"{name}: skipped, a class has {smallest} training case (no stratified CV)")
+            continue
         grid = [
             {k: [v] for k, v in {"n_jobs": 1, **resolve(CANDIDATES[c], data.X_train)}.items()}
             for c in args.candidates
         ]
-        folds = int(min(args.folds, np.unique(data.y_train, return_counts=True)[1].min()))
+        folds = min(args.folds, smallest)
         start = time.perf_counter()
         search = GridSearchCV(
             BiLSTMMSAClassifier(random_state=0),
@@ -215,6 +219,8 @@ def main():
                 {"dataset": name, "candidate": candidate, "cv_accuracy": score, "fit_s": fit}
             )
         print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
+        if args.out:  # after every dataset, so that an interrupted pass keeps what it did
+            pd.DataFrame(rows).to_csv(args.out, index=False)
     table = pd.DataFrame(rows)
     accuracy = table.pivot(index="dataset", columns="candidate", values="cv_accuracy")
     accuracy.loc["Mean"] = accuracy.mean()
@@ -222,8 +228,6 @@ def main():
     fit.loc["Mean"] = fit.mean()
     print("\nCV accuracy on the training splits\n" + accuracy.to_markdown(floatfmt=".3f"))
     print("\nMean fit seconds per CV fit\n" + fit.to_markdown(floatfmt=".1f"))
-    if args.out:
-        table.to_csv(args.out, index=False)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 Reads ``compare/accuracy.csv`` of a ``bilstm-msa report`` output folder and the
 bake-off-redux files in ``../shared/reference/ucr-published-accuracy/`` (one row per
 dataset, one column per resample; column ``0`` is the official train/test split), and
-writes ``compare/accuracy_with_ucr_published.csv`` with one column per published
-classifier, then prints the means over every dataset and over those the published
+writes ``compare/accuracy_with_ucr_published.csv`` (and ``.md``, with the means) with one
+column per published classifier, then prints the means over every dataset and over those the published
 files cover. Run from the repository root::
 
     python docs/experiments/with_published.py docs/results/issue18-after-2026-12-02
@@ -43,8 +43,17 @@ def main():
     columns = [published_resample0(args.reference_dir, n) for n in PUBLISHED.values()]
     table = measured.join(pd.concat(columns, axis=1), how="left")
     table.index.name = "dataset"
-    table.round(4).to_csv(Path(args.report_dir) / "compare/accuracy_with_ucr_published.csv")
+    out = Path(args.report_dir) / "compare/accuracy_with_ucr_published"
+    table.round(4).to_csv(f"{out}.csv")
     covered = table.dropna()
+    means = pd.DataFrame(
+        [measured.mean(), covered.mean()],
+        index=[f"Mean ({len(table)} datasets)", f"Mean ({len(covered)} with published)"],
+    )
+    shown = pd.concat([table, means]).astype(object)
+    shown = shown.where(shown.notna(), "")  # blank, not "nan", where nothing is published
+    shown.index.name = "dataset"
+    Path(f"{out}.md").write_text(shown.to_markdown(floatfmt=".4f") + "\n")
     print(f"Means over all {len(table)} datasets (measured columns):")
     print(measured.mean().round(4).to_string())
     print(f"\nMeans over the {len(covered)} datasets with published accuracies:")
