@@ -3,9 +3,9 @@
 Reads ``compare/accuracy.csv`` of a ``bilstm-msa report`` output folder and the
 bake-off-redux files in ``../shared/reference/ucr-published-accuracy/`` (one row per
 dataset, one column per resample; column ``0`` is the official train/test split), and
-writes ``compare/accuracy_with_ucr_published.csv`` (and ``.md``, with the means) with one
-column per published classifier, then prints the means over every dataset and over those the published
-files cover. Run from the repository root::
+writes ``compare/accuracy_with_ucr_published.csv`` (and ``.md``, with the means) with
+one column per published classifier, then prints the means over every dataset and over
+those the published files cover. Run from the repository root::
 
     python docs/experiments/with_published.py docs/results/issue18-after-2026-12-02
 """
