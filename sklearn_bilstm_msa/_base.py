@@ -112,11 +112,11 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         if not isinstance(self.difference, (bool, np.bool_)):
             raise ValueError(f"difference must be True or False, got {self.difference!r}.")
 
-    def _fit_module_attributes(self, data):
+    def _fit_module_attributes(self, data, weights=None):
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = self._fitted_stem_stride(data.lengths)
         self.difference_scale_ = (
-            difference_scale(data, self.n_channels_) if self.difference else None
+            difference_scale(data, self.n_channels_, weights) if self.difference else None
         )
 
     def _fitted_stem_stride(self, lengths):

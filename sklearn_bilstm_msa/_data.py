@@ -522,16 +522,20 @@ def shared_shape(collection, weights=None):
     return bool(np.all(between < AUTO_STEP_SHARE * np.maximum(overall, 1e-12)))
 
 
-def difference_scale(collection, n_values):
+def difference_scale(collection, n_values, weights=None):
     """The standard deviation of each of the first ``n_values`` channels' first
-    differences ``x_t - x_{t-1}`` over the real steps ``t >= 1`` of every series (1 for a
-    channel that never changes), shape ``(n_values,)``."""
+    differences ``x_t - x_{t-1}`` over the real steps ``t >= 1`` of every series, each
+    weighted by its case's ``weights`` when given (1 for a channel that never changes),
+    shape ``(n_values,)``."""
     values = collection.values[..., :n_values].astype(np.float64)  # (N, T, C)
     change = values[:, 1:] - values[:, :-1]  # (N, T-1, C)
     real = np.arange(1, values.shape[1])[None, :] < collection.lengths[:, None]  # (N, T-1)
     if not real.any():  # series of one step
         return np.ones(n_values)
-    std = change[real].std(axis=0)  # (C,)
+    rows = None
+    if weights is not None:
+        rows = np.broadcast_to(np.asarray(weights, dtype=np.float64)[:, None], real.shape)[real]
+    std = _mean_std(change[real], rows)[1]  # (C,)
     return np.where(std > 1e-12, std, 1.0)
 
 

@@ -134,9 +134,10 @@ class SeriesNetEstimator(BaseEstimator):
     def _check_module_params(self):
         """Validate the model's own hyper-parameters (a ``ValueError`` names the bad one)."""
 
-    def _fit_module_attributes(self, data):
+    def _fit_module_attributes(self, data, weights=None):
         """Learn what the module is built from (``stem_stride_``, ``seq_len_``, ...) from
-        the standardised training ``data``, before the net is built."""
+        the standardised training ``data`` (cases weighted by ``weights``, when given),
+        before the net is built."""
 
     def _convergence_levers(self):
         """What the user may try when a fit learned nothing, most promising first."""
@@ -299,7 +300,7 @@ class SeriesNetEstimator(BaseEstimator):
             )
         data = self._net_data(data)
         if not warm:
-            self._fit_module_attributes(data)
+            self._fit_module_attributes(data, weights)
 
         seed = self._seed()
         self.batch_size_ = (

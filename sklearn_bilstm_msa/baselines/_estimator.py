@@ -100,7 +100,7 @@ class _BaselineClassifier(
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
 
-    def _fit_module_attributes(self, data):
+    def _fit_module_attributes(self, data, weights=None):
         self.seq_len_ = int(data.lengths.max())
 
     def _module_spec(self, n_outputs):
