@@ -84,10 +84,12 @@ class _UnpackedEncoder(nn.Module):
 
     def forward(self, x, mask, reverse_index):
         """(N, T, C) -> (N, T, D*H), zeros at padded steps, like the packed encoder."""
+        if self.num_layers == 0:
+            return x * mask.unsqueeze(-1).to(x.dtype)
         steps = reverse_index.shape[1]
         rows = torch.arange(reverse_index.shape[0], device=x.device).unsqueeze(1)  # (N, 1)
         flat_index = (rows * steps + reverse_index).flatten()  # (N*T,)
-        h = x * mask.unsqueeze(-1).to(x.dtype)
+        h = x
         for layer in range(self.num_layers):
             out, _ = self.forward_lstms[layer](h)  # (N, T, H)
             if self.bidirectional:
@@ -103,7 +105,7 @@ class _ExportNetwork(nn.Module):
 
     def __init__(self, network):
         super().__init__()
-        self.views = getattr(network, "views", None)
+        self.views = network.views
         self.stem = network.stem
         self.encoder = _UnpackedEncoder(network.encoder.lstm)
         self.attention = network.attention
