@@ -16,7 +16,7 @@ from ._estimator import NORMALIZE_MODES, SeriesNetEstimator
 from ._inspection import AttentionMixin, AttributionMixin
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
 from ._params import check_positive_int
-from ._training import STEMS, auto_stem_stride
+from ._training import STEMS, auto_n_estimators, auto_stem_stride
 from ._weights import WeightsFileMixin, _tensor_or_none
 
 __all__ = ["_BaseBiLSTMMSA"]
@@ -96,8 +96,14 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     # --------------------------------------------------------------- the model
 
     def _check_module_params(self):
-        for name in ("hidden_size", "n_estimators"):
-            check_positive_int(name, getattr(self, name))
+        check_positive_int("hidden_size", self.hidden_size)
+        if not (isinstance(self.n_estimators, str) and self.n_estimators == "auto"):
+            try:
+                check_positive_int("n_estimators", self.n_estimators)
+            except ValueError:
+                raise ValueError(
+                    f"n_estimators must be a positive integer or 'auto', got {self.n_estimators!r}."
+                ) from None
         if self.num_layers != 0:  # 0: no recurrent encoder (the front-end-alone ablation)
             check_positive_int("num_layers", self.num_layers)
         if self.stem not in STEMS:
@@ -115,6 +121,11 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     def _fit_module_attributes(self, data, weights=None):
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = self._fitted_stem_stride(data.lengths)
+        self.n_estimators_ = (
+            auto_n_estimators(data.n_cases)
+            if self.n_estimators == "auto"
+            else int(self.n_estimators)
+        )
         self.difference_scale_ = (
             difference_scale(data, self.n_channels_, weights) if self.difference else None
         )
@@ -144,9 +155,9 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         }
         if self.stem_stride_ is not None:
             params["stem"] = self.stem
-        if self.n_estimators == 1:
+        if self.n_estimators_ == 1:
             return BiLSTMMSANetwork, params
-        extra = {"n_estimators": self.n_estimators, "combine": self._ensemble_combine}
+        extra = {"n_estimators": self.n_estimators_, "combine": self._ensemble_combine}
         return SeedEnsemble, {**extra, **params}
 
     def _input_views(self):
@@ -175,6 +186,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         return {
             **super()._weights_extra(),
             "stem_stride": self.stem_stride_,
+            "n_estimators": self.n_estimators_,
             "difference_scale": _tensor_or_none(getattr(self, "difference_scale_", None)),
         }
 
@@ -182,6 +194,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         super()._restore_extra(payload)
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = payload.get("stem_stride")
+        # Files from before n_estimators="auto" hold the member count as the parameter.
+        self.n_estimators_ = int(payload.get("n_estimators", self.n_estimators))
         scale = payload.get("difference_scale")
         self.difference_scale_ = None if scale is None else scale.numpy()
 

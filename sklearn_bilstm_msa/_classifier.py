@@ -81,8 +81,10 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     >>> clf = BiLSTMMSAClassifier(hidden_size=16, max_epochs=3, random_state=0)
     >>> clf.fit(X, y).predict(X[:2]).shape
     (2,)
-    >>> clf.attention_weights(X[:2]).shape  # (n_cases, n_scales, n_timepoints)
-    (2, 3, 100)
+    >>> clf.n_estimators_  # 40 training cases: n_estimators="auto" trains five networks
+    5
+    >>> clf.attention_weights(X[:2]).shape  # (n_cases, n_estimators_ * n_scales, n_timepoints)
+    (2, 15, 100)
 
     Class weights, a skorch callback, a warm start and the training curves:
 
@@ -119,7 +121,7 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         context="sum",
         stem="conv",
         stem_stride="auto",
-        n_estimators=1,
+        n_estimators="auto",
         dropout=0.1,
         max_epochs=100,
         batch_size="auto",

@@ -37,7 +37,9 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
             For array input, one array; for a list of series, a list of
             ``(n_scales, n_timepoints_i)`` arrays. With ``context="normalized"``
             each scale's weights of a series sum to one. ``n_scales`` is 0 for
-            ``window_sizes=()``.
+            ``window_sizes=()``. A seed ensemble (``n_estimators_ = M > 1``) stacks
+            its members' scales, so there are ``M * n_scales`` rows, member ``m``'s
+            scale ``s`` at row ``m * n_scales + s``.
         """
         data = self._check_input(X)
         module = self.net_.module_

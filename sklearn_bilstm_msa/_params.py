@@ -10,7 +10,7 @@ import inspect
 import numbers
 import re
 
-from ._training import AUTO_STEM_STEPS
+from ._training import AUTO_ENSEMBLE_MAX_CASES, AUTO_ENSEMBLE_SIZE, AUTO_STEM_STEPS
 
 __all__ = [
     "BILSTM_ATTRIBUTES_DOC",
@@ -56,11 +56,16 @@ hidden_size : int, default=64
         The front-end's shortening factor (with a ``stem``). ``"auto"`` takes
         ``max(1, round(median training length / {auto_steps}))``, so that the BiLSTM
         reads about {auto_steps} steps (``stem_stride_`` holds the value).
-    n_estimators : int, default=1
+    n_estimators : int or "auto", default=1
         Networks in a seed ensemble: ``n_estimators`` independently initialised
         networks, each trained on its own loss on the same batches, kept in one
         module (:class:`SeedEnsemble`); predictions average their outputs
-        (probabilities for the classifier). ``1`` is a single network.
+        (probabilities for the classifier). ``1`` is a single network. ``"auto"``
+        takes {auto_members} networks for training sets of at most
+        {auto_members_cases} cases, where single networks vary most from seed to seed
+        and members are cheap, and one network above (``n_estimators_`` holds the
+        count); chosen by cross-validation on training splits (issue 18,
+        ``docs/method.md``).
     dropout : float, default=0.1
         Dropout between LSTM layers and before the head.
     difference : bool, default=False
@@ -79,6 +84,8 @@ window_sizes_ : tuple
         Validated window widths.
     stem_stride_ : int or None
         The front-end's shortening factor (``None`` without a stem).
+    n_estimators_ : int
+        Networks in the fitted model (``n_estimators``, or what ``"auto"`` chose).
     """
 
 #: The training parameters of every estimator (``SeriesNetEstimator``).
@@ -265,6 +272,8 @@ def fill_shared_doc(
         parameters = (model.rstrip() + "\n    " + _TRAINING_PARAMETERS_DOC).format(
             holdout=holdout,
             auto_steps=AUTO_STEM_STEPS,
+            auto_members=AUTO_ENSEMBLE_SIZE,
+            auto_members_cases=AUTO_ENSEMBLE_MAX_CASES,
             optimizer=optimizer,
             label_smoothing=LABEL_SMOOTHING_DOC if classifier else "",
             class_weight=CLASS_WEIGHT_DOC if classifier else "",

@@ -100,6 +100,18 @@ def auto_stem_stride(lengths):
     return int(max(1, round(float(np.median(lengths)) / AUTO_STEM_STEPS)))
 
 
+#: ``n_estimators="auto"``: a seed ensemble of ``AUTO_ENSEMBLE_SIZE`` networks for
+#: training sets of at most ``AUTO_ENSEMBLE_MAX_CASES`` cases, one network above.
+AUTO_ENSEMBLE_SIZE, AUTO_ENSEMBLE_MAX_CASES = 5, 100
+
+
+def auto_n_estimators(n_cases):
+    """``n_estimators="auto"``: ``AUTO_ENSEMBLE_SIZE`` networks for at most
+    ``AUTO_ENSEMBLE_MAX_CASES`` training cases, else one. Small training sets are where
+    single networks vary most from seed to seed, and where members are cheap."""
+    return AUTO_ENSEMBLE_SIZE if n_cases <= AUTO_ENSEMBLE_MAX_CASES else 1
+
+
 #: The bounds of ``batch_size="auto"``.
 AUTO_BATCH_MIN, AUTO_BATCH_MAX = 4, 32
 
@@ -497,12 +509,23 @@ class SeriesNetMixin:
         Xi, yi = unpack_data(batch)
         Xi = self.augment(Xi)
         if self.precision != "float16":
-            return super().train_step_single((Xi, yi), **fit_params)
+            step = super().train_step_single((Xi, yi), **fit_params)
+            return {**step, "y_pred": self._combined(step["y_pred"])}
         self._set_training(True)
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         self._scaler().scale(loss).backward()
-        return {"loss": loss, "y_pred": y_pred}
+        return {"loss": loss, "y_pred": self._combined(y_pred)}
+
+    def _combined(self, y_pred):
+        """A training batch's output as callbacks see it (``EpochScoring(on_train=True)``
+        caches it): a seed ensemble's stacked members (N, M, K), which the loss needs,
+        combined into the ensemble's (N, K), as in eval mode."""
+        combine = getattr(self.module_, "combine_outputs", None)
+        if combine is None or y_pred.dim() != 3:
+            return y_pred
+        with torch.no_grad():
+            return combine(y_pred.detach())
 
     def train_step(self, batch, **fit_params):
         if self.precision != "float16":

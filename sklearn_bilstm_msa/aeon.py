@@ -181,7 +181,7 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         context="sum",
         stem="conv",
         stem_stride="auto",
-        n_estimators=1,
+        n_estimators="auto",
         dropout=0.1,
         max_epochs=100,
         batch_size="auto",

@@ -24,7 +24,9 @@ def assert_float32_close(actual, desired, scale=1.0):
 
 
 #: Tiny settings: tests check behaviour, not accuracy.
-FAST = dict(hidden_size=8, max_epochs=3, batch_size=16, random_state=0)
+# One network: the tests' training sets are small, where n_estimators="auto" would train
+# five (tests/test_front_end.py checks that rule and the ensemble itself).
+FAST = dict(hidden_size=8, max_epochs=3, batch_size=16, random_state=0, n_estimators=1)
 
 
 def make_bump_data(n_cases=60, n_channels=2, n_timepoints=30, seed=0):

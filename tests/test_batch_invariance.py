@@ -20,7 +20,9 @@ from .conftest import assert_float32_close, make_bump_data
 pytestmark = pytest.mark.numerics
 
 #: Trained long enough that outputs are far from the initial, nearly constant ones.
-TRAINED = dict(hidden_size=16, max_epochs=15, lr=1e-2, batch_size=16, random_state=0)
+TRAINED = dict(
+    hidden_size=16, max_epochs=15, lr=1e-2, batch_size=16, n_estimators=1, random_state=0
+)
 
 
 def _ragged(X, seed=0):

@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
 
-TINY = dict(hidden_size=8, max_epochs=2, batch_size=16, random_state=0)
+TINY = dict(hidden_size=8, max_epochs=2, batch_size=16, n_estimators=1, random_state=0)
 
 
 def test_grid_search_on_a_dask_cluster_matches_the_serial_search(bump_data):

@@ -240,6 +240,7 @@ def test_early_stopping_restores_the_best_epoch_on_the_training_holdout():
     X, y = make_bump_data(n_cases=80, n_timepoints=20)
     clf = BiLSTMMSAClassifier(
         hidden_size=8,
+        n_estimators=1,
         max_epochs=200,
         patience=3,
         lr=3e-2,

@@ -190,6 +190,38 @@ def test_user_callbacks_see_every_epoch_and_score(bump_data, named):
     assert all(valid is not None for _, _, valid in recorder.seen_)
 
 
+class TrainingOutputs(Callback):
+    """Records the shape of each training batch's output that callbacks are given."""
+
+    def initialize(self):
+        self.shapes_ = []
+        return self
+
+    def on_batch_end(self, net, batch=None, training=None, **kwargs):
+        if training:
+            self.shapes_.append(tuple(kwargs["y_pred"].shape))
+
+
+@pytest.mark.parametrize("cls", [BiLSTMMSAClassifier, BiLSTMMSARegressor])
+def test_callbacks_see_a_seed_ensembles_combined_training_output(bump_data, cls):
+    """The loss needs the members' stacked outputs (N, M, K); callbacks such as
+    EpochScoring(on_train=True) get the ensemble's (N, K), as predict does."""
+    from skorch.callbacks import EpochScoring
+
+    X, y = bump_data
+    y = y if cls is BiLSTMMSAClassifier else X[:, 0].mean(axis=1)
+    scoring = "accuracy" if cls is BiLSTMMSAClassifier else "neg_mean_squared_error"
+    outputs = TrainingOutputs()
+    on_train = EpochScoring(scoring, lower_is_better=False, on_train=True, name="train_score")
+    est = cls(**{**FAST, "n_estimators": 3}, callbacks=[outputs, on_train]).fit(X, y)
+    n_outputs = 2 if cls is BiLSTMMSAClassifier else 1
+    assert {shape[1:] for shape in outputs.shapes_} == {(n_outputs,)}
+    scores = est.history_[:, "train_score"]
+    assert len(scores) == 3 and np.isfinite(scores).all()
+    if cls is BiLSTMMSAClassifier:
+        assert all(0.0 <= score <= 1.0 for score in scores)
+
+
 def test_callbacks_leave_the_fit_unchanged(bump_data):
     X, y = bump_data
     plain = BiLSTMMSAClassifier(**FAST).fit(X, y)

@@ -11,7 +11,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSARegressor
 from sklearn_bilstm_msa._data import check_collection
 from sklearn_bilstm_msa._network import ConvStem, InceptionStem, SeedEnsemble
-from sklearn_bilstm_msa._training import AUTO_STEM_STEPS, auto_stem_stride
+from sklearn_bilstm_msa._training import (
+    AUTO_ENSEMBLE_MAX_CASES,
+    AUTO_ENSEMBLE_SIZE,
+    AUTO_STEM_STEPS,
+    auto_n_estimators,
+    auto_stem_stride,
+)
 
 from .conftest import FAST, assert_float32_close, make_bump_data, make_shared_shape_data
 
@@ -140,12 +146,14 @@ def test_auto_stride_reads_about_32_steps_of_the_median_training_length():
         ({"stem": "conv", "stem_stride": 0}, "stem_stride must be a positive integer"),
         ({"stem": "conv", "stem_stride": "half"}, "stem_stride must be a positive integer"),
         ({"n_estimators": 0}, "n_estimators must be a positive integer"),
+        ({"n_estimators": "Auto"}, "n_estimators must be a positive integer or 'auto'"),
+        ({"n_estimators": 2.0}, "n_estimators must be a positive integer or 'auto'"),
     ],
 )
 def test_bad_front_end_or_ensemble_parameters_are_refused(bump_data, params, message):
     X, y = bump_data
     with pytest.raises(ValueError, match=message):
-        BiLSTMMSAClassifier(**FAST, **params).fit(X, y)
+        BiLSTMMSAClassifier(**{**FAST, **params}).fit(X, y)
 
 
 @pytest.mark.numerics
@@ -179,7 +187,7 @@ def test_the_inception_stem_fits_the_bump_data(normalize):
 @pytest.fixture(scope="module")
 def ensemble(bump_data):
     X, y = bump_data
-    return BiLSTMMSAClassifier(**FAST, n_estimators=3).fit(X, y)
+    return BiLSTMMSAClassifier(**{**FAST, "n_estimators": 3}).fit(X, y)
 
 
 def test_an_ensemble_is_one_module_whose_members_differ(ensemble):
@@ -225,6 +233,42 @@ def test_an_ensemble_saves_to_one_weights_file(ensemble, bump_data, tmp_path):
     np.testing.assert_array_equal(restored.predict_proba(X), ensemble.predict_proba(X))
 
 
+def test_auto_n_estimators_is_five_networks_up_to_a_hundred_training_cases():
+    assert AUTO_ENSEMBLE_SIZE == 5 and AUTO_ENSEMBLE_MAX_CASES == 100
+    assert [auto_n_estimators(n) for n in (1, 40, 100, 101, 5000)] == [5, 5, 5, 1, 1]
+    assert BiLSTMMSAClassifier().n_estimators == "auto"
+
+
+@pytest.mark.parametrize("n_cases, members", [(100, 5), (101, 1)])
+def test_auto_n_estimators_reads_the_training_set_size(n_cases, members):
+    X, y = make_bump_data(n_cases=n_cases, n_channels=1, n_timepoints=12)
+    params = dict(FAST, hidden_size=4, max_epochs=1, n_estimators="auto")
+    clf = BiLSTMMSAClassifier(**params).fit(X, y)
+    assert clf.n_estimators_ == members and clf.n_estimators == "auto"
+    module = clf.net_.module_
+    if members == 1:
+        assert isinstance(module, BiLSTMMSANetwork)
+    else:
+        assert isinstance(module, SeedEnsemble) and len(module.members) == members
+    # Cases of zero weight take no part in the fit, so they do not count either.
+    weights = np.r_[np.ones(100), np.zeros(n_cases - 100)]
+    weighted = BiLSTMMSAClassifier(**params).fit(X, y, sample_weight=weights)
+    assert weighted.n_estimators_ == 5
+
+
+def test_auto_n_estimators_survives_weights_files_and_warm_start(tmp_path):
+    X, y = make_bump_data(n_cases=30, n_channels=1, n_timepoints=12)
+    params = dict(FAST, hidden_size=4, max_epochs=1, n_estimators="auto", warm_start=True)
+    clf = BiLSTMMSAClassifier(**params).fit(X, y)
+    clf.save_weights(tmp_path / "auto.pt")
+    restored = BiLSTMMSAClassifier.load_weights(tmp_path / "auto.pt")
+    assert restored.n_estimators == "auto" and restored.n_estimators_ == 5
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    # warm_start continues the fitted members even on more cases than the rule's bound.
+    more_X, more_y = make_bump_data(n_cases=120, n_channels=1, n_timepoints=12)
+    assert len(clf.fit(more_X, more_y).net_.module_.members) == 5
+
+
 @pytest.mark.numerics
 def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path):
     pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
@@ -232,13 +276,15 @@ def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path):
 
     X, y = bump_data
     ragged = [x[:, : 5 + i % 20] for i, x in enumerate(X)]
-    clf = BiLSTMMSAClassifier(**FAST, stem="conv", stem_stride=3, n_estimators=2).fit(ragged, y)
+    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}, stem="conv", stem_stride=3).fit(
+        ragged, y
+    )
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "model.onnx"))
     for batch in (ragged, X[:1], X[:, :, :2]):
         np.testing.assert_allclose(
             onnx_model.predict_proba(batch), clf.predict_proba(batch), atol=1e-5
         )
-    reg = BiLSTMMSARegressor(**FAST, stem="conv", n_estimators=2).fit(X, X[:, 0].mean(1))
+    reg = BiLSTMMSARegressor(**{**FAST, "n_estimators": 2}, stem="conv").fit(X, X[:, 0].mean(1))
     onnx_reg = OnnxPredictor(reg.export_onnx(tmp_path / "reg.onnx"))
     assert_float32_close(onnx_reg.predict(ragged), reg.predict(ragged))
 

@@ -165,7 +165,7 @@ def test_views_export_to_onnx(tmp_path):
     from sklearn_bilstm_msa.onnx import OnnxPredictor
 
     X, y = make_shared_shape_data()
-    clf = BiLSTMMSAClassifier(**FAST, n_estimators=2).fit(X, y)
+    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}).fit(X, y)
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "views.onnx"))
     assert_float32_close(onnx_model.predict_proba(X), clf.predict_proba(X))
     ragged = [x[:, : 8 + i % 7] for i, x in enumerate(X)]

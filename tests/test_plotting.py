@@ -78,7 +78,7 @@ def test_plot_explanation_draws_series_attributions_and_attention_on_one_time_ax
     from sklearn_bilstm_msa import plot_explanation
 
     X, y = bump_data
-    clf = BiLSTMMSAClassifier(**FAST, n_estimators=2).fit(X, y)
+    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}).fit(X, y)
     top, middle, bottom = plot_explanation(clf, X[0], method="occlusion")
     assert middle.get_images()[0].get_array().shape == (2, X.shape[2])  # one row a channel
     assert bottom.get_images()[0].get_array().shape == (6, X.shape[2])  # 2 members x 3 scales
