@@ -44,9 +44,11 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     classifies the concatenated context vectors. By default a small learned
     convolutional front-end reads the series first and shortens long ones to about
     32 steps (``stem="conv"``), the network reads each channel's first difference
-    beside it (``difference=True``), and series of equal length that share one
-    shape both per step and per channel (``normalize="auto"``); ``stem=None,
-    normalize="channel", difference=False`` is the paper's model exactly. Training runs through a
+    beside it (``difference=True``), series of equal length that share one shape
+    both per step and per channel (``normalize="auto"``), and training sets of at
+    most 100 cases get a seed ensemble of five networks (``n_estimators="auto"``);
+    ``stem=None, normalize="channel", difference=False, n_estimators=1`` is the
+    paper's model exactly. Training runs through a
     skorch ``NeuralNetClassifier`` (kept as ``net_``). The default recipe, chosen by
     cross-validation on training splits only (``docs/experiments/``): AdamW at
     ``lr=5e-3`` annealed to 0 over ``max_epochs`` by a cosine schedule, batches of
