@@ -211,6 +211,7 @@ class SeriesNetEstimator(BaseEstimator):
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self._batch_size(),
+            iterator_valid__batch_size=self._predict_batch_size(),
             iterator_train__shuffle=True,
             train_split=(
                 HoldoutSplit(self.validation_fraction, seed, stratify=self._stratified_holdout)
@@ -255,6 +256,12 @@ class SeriesNetEstimator(BaseEstimator):
         if self.batch_size != "auto":
             return self.batch_size
         return getattr(self, "batch_size_", AUTO_BATCH_MAX)
+
+    def _predict_batch_size(self):
+        """Batches for prediction and the hold-out: ``batch_size`` as given; with
+        ``"auto"``, whose small training batches are a training choice (more steps per
+        epoch on small sets), ``AUTO_BATCH_MAX``."""
+        return self.batch_size if self.batch_size != "auto" else AUTO_BATCH_MAX
 
     def _seed(self):
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))

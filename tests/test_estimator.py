@@ -403,3 +403,12 @@ def test_auto_batch_size_is_a_tenth_of_the_cases_within_bounds(n_cases, expected
     assert clf.batch_size_ == expected
     assert clf.net_.batch_size == expected
     assert clf.get_params()["batch_size"] == "auto"  # the parameter is left as given
+    # Prediction goes in batches of the rule's upper bound, whatever the training batch.
+    batches = list(clf.net_.get_iterator(clf.net_.get_dataset({"x": X}), training=False))
+    assert len(batches[0][0]["x"]) == min(32, n_cases)
+
+
+def test_a_given_batch_size_is_also_the_prediction_batch(bump_data):
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1, "batch_size": 5}).fit(X, y)
+    assert clf.net_.get_params_for("iterator_valid")["batch_size"] == 5
