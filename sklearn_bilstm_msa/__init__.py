@@ -17,7 +17,8 @@ __version__ = "0.1.0"
 _WHERE = {
     "_classifier": "BiLSTMMSAClassifier",
     "_regressor": "BiLSTMMSARegressor",
-    "_network": "BiLSTMEncoder BiLSTMMSANetwork ConvStem InceptionStem MultiScaleAttention "
+    "_network": "BiLSTMEncoder BiLSTMMSANetwork ConvStem DilatedConvStem InceptionStem "
+    "MultiScaleAttention "
     "SeedEnsemble",
     "_persistence": "load_weights",
     "plotting": "plot_attention plot_explanation",
@@ -29,6 +30,7 @@ __all__ = [
     "BiLSTMEncoder",
     "BiLSTMMSANetwork",
     "ConvStem",
+    "DilatedConvStem",
     "InceptionStem",
     "MultiScaleAttention",
     "SeedEnsemble",

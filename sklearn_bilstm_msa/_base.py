@@ -16,7 +16,7 @@ from ._estimator import NORMALIZE_MODES, SeriesNetEstimator
 from ._inspection import AttentionMixin, AttributionMixin
 from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
 from ._params import check_positive_int
-from ._training import STEMS, auto_n_estimators, auto_stem_stride
+from ._training import STEMS, auto_n_estimators, auto_stem_dilations, auto_stem_stride
 from ._weights import WeightsFileMixin, _tensor_or_none
 
 __all__ = ["_BaseBiLSTMMSA"]
@@ -121,6 +121,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     def _fit_module_attributes(self, data, weights=None):
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = self._fitted_stem_stride(data.lengths)
+        self.stem_dilations_ = auto_stem_dilations(data.lengths) if self.stem == "dilated" else None
         self.n_estimators_ = (
             auto_n_estimators(data.n_cases)
             if self.n_estimators == "auto"
@@ -155,6 +156,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         }
         if self.stem_stride_ is not None:
             params["stem"] = self.stem
+        if getattr(self, "stem_dilations_", None) is not None:
+            params["stem_dilations"] = self.stem_dilations_
         if self.n_estimators_ == 1:
             return BiLSTMMSANetwork, params
         extra = {"n_estimators": self.n_estimators_, "combine": self._ensemble_combine}
@@ -187,6 +190,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
             **super()._weights_extra(),
             "stem_stride": self.stem_stride_,
             "n_estimators": self.n_estimators_,
+            "stem_dilations": getattr(self, "stem_dilations_", None),
             "difference_scale": _tensor_or_none(getattr(self, "difference_scale_", None)),
         }
 
@@ -196,6 +200,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.stem_stride_ = payload.get("stem_stride")
         # Files from before n_estimators="auto" hold the member count as the parameter.
         self.n_estimators_ = int(payload.get("n_estimators", self.n_estimators))
+        dilations = payload.get("stem_dilations")
+        self.stem_dilations_ = None if dilations is None else tuple(dilations)
         scale = payload.get("difference_scale")
         self.difference_scale_ = None if scale is None else scale.numpy()
 

@@ -19,6 +19,7 @@ __all__ = [
     "GLOBAL_WINDOW",
     "BiLSTMEncoder",
     "ConvStem",
+    "DilatedConvStem",
     "InceptionBlock",
     "InceptionStem",
     "InputViews",
@@ -226,6 +227,66 @@ class ConvStem(_ShorteningStem):
         return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
 
 
+class DilatedConvStem(_ShorteningStem):
+    """The front-end with a wider view: convolutions of one width at several dilations,
+    side by side, then the window means of :class:`ConvStem`.
+
+    ``z = relu([conv_{k,d_1}(x) ; ... ; conv_{k,d_J}(x)])``: branch ``j`` has ``F_j``
+    filters of width ``k`` whose taps are ``d_j`` steps apart ("same" zero padding of
+    ``d_j (k - 1) / 2`` steps), so it sees ``(k - 1) d_j + 1`` steps; the ``F`` filters
+    are shared out evenly over the branches (``F_j = ⌊F / J⌋``, the first ``F mod J``
+    branches one more). With dilations ``2^j`` the receptive field grows to the
+    series' length at the cost of one convolution of width ``k`` (MiniRocket's
+    dilations, Dempster et al. 2021, on a learned convolution). Padded steps are zeroed
+    before the convolutions and take no part in any window mean, as in
+    :class:`ConvStem`.
+
+    Parameters
+    ----------
+    n_channels : int
+        Input channels ``C``.
+    out_channels : int
+        Filters ``F`` over all branches (at least one per branch).
+    kernel_size : int
+        Odd filter width ``k``.
+    dilations : sequence of int
+        The branches' dilations ``d_j >= 1``.
+    stride : int
+        Shortening factor ``s`` (1: no shortening).
+    """
+
+    def __init__(self, n_channels, out_channels, kernel_size=7, dilations=(1,), stride=1):
+        super().__init__(stride)
+        if kernel_size % 2 != 1:
+            raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
+        dilations = tuple(int(d) for d in dilations)
+        if not dilations or min(dilations) < 1 or len(dilations) > out_channels:
+            raise ValueError(
+                f"dilations must be 1 to out_channels={out_channels} ints >= 1, got {dilations}."
+            )
+        self.dilations = dilations
+        base, extra = divmod(out_channels, len(dilations))
+        self.convs = nn.ModuleList(
+            nn.Conv1d(
+                n_channels,
+                base + (j < extra),
+                kernel_size,
+                padding=d * (kernel_size // 2),
+                dilation=d,
+            )
+            for j, d in enumerate(dilations)
+        )
+        self.output_size = out_channels
+
+    def forward(self, x, lengths):
+        """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
+        mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
+        x = (x * mask.unsqueeze(-1)).transpose(1, 2)  # (N, C, T), zero at padding
+        z = torch.relu(torch.cat([conv(x) for conv in self.convs], dim=1))  # (N, F, T)
+        z = z * mask.unsqueeze(1)  # padded steps out of every window
+        return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
+
+
 def masked_series_norm(z, mask, eps=1e-5):
     """``z`` (N, F, T) standardised per series over its features and real steps.
 
@@ -356,7 +417,7 @@ class InceptionStem(_ShorteningStem):
 
 
 #: ``stem`` kinds of :class:`BiLSTMMSANetwork` (``None``, no stem, is the paper's model).
-STEM_CLASSES = {"conv": ConvStem, "inception": InceptionStem}
+STEM_CLASSES = {"conv": ConvStem, "dilated": DilatedConvStem, "inception": InceptionStem}
 
 
 class MultiScaleAttention(nn.Module):
@@ -472,10 +533,12 @@ class BiLSTMMSANetwork(nn.Module):
         ``None``: no front-end, the paper's model. An int ``s``: the front-end ``stem``
         with ``hidden_size`` features shortens the series ``s``-fold before the encoder.
     stem_kernel_size : int
-        Filter width of a ``"conv"`` stem.
-    stem : {"conv", "inception"}
-        The front-end used when ``stem_stride`` is given: a :class:`ConvStem` or an
-        :class:`InceptionStem`.
+        Filter width of a ``"conv"`` or ``"dilated"`` stem.
+    stem : {"conv", "dilated", "inception"}
+        The front-end used when ``stem_stride`` is given: a :class:`ConvStem`, a
+        :class:`DilatedConvStem` or an :class:`InceptionStem`.
+    stem_dilations : sequence of int or None
+        The dilations of a ``"dilated"`` stem (None: ``(1,)``).
     step_shift, step_scale, difference_scale : Tensor or None
         Fixed views of the input stacked before everything else
         (:class:`InputViews`); all None (the default): the input as it is.
@@ -497,6 +560,7 @@ class BiLSTMMSANetwork(nn.Module):
         step_shift=None,
         step_scale=None,
         difference_scale=None,
+        stem_dilations=None,
     ):
         super().__init__()
         if step_shift is None and difference_scale is None:
@@ -510,6 +574,11 @@ class BiLSTMMSANetwork(nn.Module):
             self.stem = None
         elif stem == "conv":
             self.stem = ConvStem(n_channels, hidden_size, stem_kernel_size, stem_stride)
+        elif stem == "dilated":
+            dilations = (1,) if stem_dilations is None else stem_dilations
+            self.stem = DilatedConvStem(
+                n_channels, hidden_size, stem_kernel_size, dilations, stem_stride
+            )
         else:
             self.stem = InceptionStem(n_channels, hidden_size, stem_stride)
         if self.stem is not None:

@@ -89,7 +89,7 @@ def isolated_torch_state(seed, n_jobs):
 
 
 #: ``stem`` values: the front-end before the BiLSTM (``None``: the paper's model).
-STEMS = ("conv", "inception", None)
+STEMS = ("conv", "dilated", "inception", None)
 
 #: ``stem_stride="auto"`` shortens the median training series to about this many steps.
 AUTO_STEM_STEPS = 32
@@ -98,6 +98,20 @@ AUTO_STEM_STEPS = 32
 def auto_stem_stride(lengths):
     """``stem_stride="auto"``: ``max(1, round(median length / AUTO_STEM_STEPS))``."""
     return int(max(1, round(float(np.median(lengths)) / AUTO_STEM_STEPS)))
+
+
+#: The filter width of the ``"conv"`` and ``"dilated"`` front-ends.
+STEM_KERNEL_SIZE = 7
+
+
+def auto_stem_dilations(lengths, kernel_size=STEM_KERNEL_SIZE):
+    """The dilations of ``stem="dilated"``: ``1, 2, 4, ...`` while a filter's span
+    ``(k - 1) d + 1`` fits in the median training length (at least ``(1,)``)."""
+    length = float(np.median(lengths))
+    dilations = [1]
+    while (kernel_size - 1) * dilations[-1] * 2 + 1 <= length:
+        dilations.append(dilations[-1] * 2)
+    return tuple(dilations)
 
 
 #: ``n_estimators="auto"``: a seed ensemble of ``AUTO_ENSEMBLE_SIZE`` networks for

@@ -10,12 +10,13 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSARegressor
 from sklearn_bilstm_msa._data import check_collection
-from sklearn_bilstm_msa._network import ConvStem, InceptionStem, SeedEnsemble
+from sklearn_bilstm_msa._network import ConvStem, DilatedConvStem, InceptionStem, SeedEnsemble
 from sklearn_bilstm_msa._training import (
     AUTO_ENSEMBLE_MAX_CASES,
     AUTO_ENSEMBLE_SIZE,
     AUTO_STEM_STEPS,
     auto_n_estimators,
+    auto_stem_dilations,
     auto_stem_stride,
 )
 
@@ -26,6 +27,9 @@ from .conftest import FAST, assert_float32_close, make_bump_data, make_shared_sh
 #: Each front-end, built for ``n_channels`` and a stride (small, for speed).
 STEM_FACTORIES = {
     "conv": lambda n_channels, stride: ConvStem(n_channels, 5, kernel_size=7, stride=stride),
+    "dilated": lambda n_channels, stride: DilatedConvStem(
+        n_channels, 7, kernel_size=3, dilations=(1, 2, 4, 8), stride=stride
+    ),
     "inception": lambda n_channels, stride: InceptionStem(n_channels, 6, stride=stride),
     "inception-2-blocks-narrow": lambda n_channels, stride: InceptionStem(
         n_channels, 4, stride=stride, depth=2, kernel_sizes=(3, 5, 7), bottleneck=3
@@ -73,6 +77,59 @@ def test_inception_stem_is_three_residual_blocks_of_four_branches():
         BiLSTMMSANetwork(1, 2, stem_stride=4, stem="resnet")
     with pytest.raises(ValueError, match="kernel_sizes must be odd"):
         InceptionStem(1, 8, kernel_sizes=(8, 19, 39))
+
+
+def test_dilated_stem_shares_its_filters_out_over_the_dilations():
+    stem = DilatedConvStem(2, 10, kernel_size=7, dilations=(1, 2, 4), stride=3)
+    assert stem.output_size == 10
+    assert [c.out_channels for c in stem.convs] == [4, 3, 3]
+    assert [c.dilation[0] for c in stem.convs] == [1, 2, 4]
+    assert [c.padding[0] for c in stem.convs] == [3, 6, 12]  # "same": d (k - 1) / 2
+    # As many weights as one convolution of width 7 with 10 filters (plus biases).
+    assert sum(c.weight.numel() for c in stem.convs) == ConvStem(2, 10).conv.weight.numel()
+    with pytest.raises(ValueError, match="dilations must be"):
+        DilatedConvStem(1, 2, dilations=(1, 2, 4))
+    with pytest.raises(ValueError, match="dilations must be"):
+        DilatedConvStem(1, 8, dilations=(0,))
+
+
+def test_a_dilated_filter_reads_steps_d_apart():
+    """One filter of width 3 at dilation 4 with weights (1, 0, 0) reads the step four
+    before, zero before the series starts."""
+    stem = DilatedConvStem(1, 1, kernel_size=3, dilations=(4,))
+    with torch.no_grad():
+        stem.convs[0].weight.copy_(torch.tensor([[[1.0, 0.0, 0.0]]]))
+        stem.convs[0].bias.zero_()
+    x = torch.arange(1.0, 11.0).view(1, 10, 1)
+    out, _ = stem(x, torch.tensor([10]))
+    assert out[0, :, 0].tolist() == [0, 0, 0, 0, 1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize(
+    "length, dilations",
+    [
+        (1, (1,)),
+        (12, (1,)),
+        (13, (1, 2)),
+        (82, (1, 2, 4, 8)),
+        (1460, (1, 2, 4, 8, 16, 32, 64, 128)),
+    ],
+)
+def test_auto_dilations_double_while_a_filter_fits_in_the_median_length(length, dilations):
+    assert auto_stem_dilations([length, length, 3 * length]) == dilations
+
+
+def test_a_dilated_classifier_fits_saves_and_reports_its_dilations(tmp_path):
+    X, y = make_bump_data(n_cases=40, n_timepoints=30)
+    clf = BiLSTMMSAClassifier(**FAST, stem="dilated").fit(X, y)
+    assert clf.stem_dilations_ == (1, 2, 4)  # spans 7, 13 and 25 of 30 steps
+    stem = clf.net_.module_.stem
+    assert isinstance(stem, DilatedConvStem) and stem.dilations == (1, 2, 4)
+    clf.save_weights(tmp_path / "dilated.pt")
+    restored = BiLSTMMSAClassifier.load_weights(tmp_path / "dilated.pt")
+    assert restored.stem_dilations_ == (1, 2, 4)
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    assert BiLSTMMSAClassifier(**FAST, stem="conv").fit(X, y).stem_dilations_ is None
 
 
 def test_inception_blocks_never_normalise_across_the_batch():

@@ -167,6 +167,8 @@ CANDIDATES = {
     "5 seeds": {"n_estimators": 5},
     # Pass seventeen (issue 18): does the gain of five seeds reach beyond 100 cases?
     "one network": {"n_estimators": 1},
+    # Pass eighteen (issue 18): the front-end's receptive field by dilated convolutions.
+    "stem=dilated, one network": {"stem": "dilated", "n_estimators": 1},
 }
 
 
