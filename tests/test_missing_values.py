@@ -36,7 +36,7 @@ def test_by_default_missing_values_are_interpolated_without_indicator(gappy):
     X, y = gappy
     clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
     assert clf.missing_channels_.tolist() == [1] and clf.indicator_channels_.tolist() == []
-    assert clf.net_.module_.stem.conv.in_channels == 4  # two channels, their differences
+    assert clf.net_.module_.stem.convs[0].in_channels == 4  # two channels, their differences
     assert np.isfinite(clf.predict_proba(X)).all()
 
 
@@ -45,7 +45,7 @@ def test_missing_indicator_adds_a_channel_per_channel_that_had_them(gappy_fitted
     assert gappy_fitted.missing_channels_.tolist() == [1]
     assert gappy_fitted.indicator_channels_.tolist() == [1]
     assert gappy_fitted.n_channels_ == 2
-    first = gappy_fitted.net_.module_.stem.conv
+    first = gappy_fitted.net_.module_.stem.convs[0]
     assert first.in_channels == 5  # two value channels, their differences, one indicator
     proba = gappy_fitted.predict_proba(X)
     assert np.isfinite(proba).all()
@@ -62,7 +62,7 @@ def test_statistics_are_those_of_the_observed_values(gappy_fitted, gappy):
 def test_complete_data_keeps_the_model_without_indicators(bump_data):
     clf = BiLSTMMSAClassifier(missing_indicator=True, **FAST).fit(*bump_data)
     assert clf.missing_channels_.tolist() == [] == clf.indicator_channels_.tolist()
-    assert clf.net_.module_.stem.conv.in_channels == 4  # two channels, their differences
+    assert clf.net_.module_.stem.convs[0].in_channels == 4  # two channels, their differences
 
 
 def test_missing_indicator_must_be_a_bool(gappy):

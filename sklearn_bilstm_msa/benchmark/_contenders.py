@@ -148,13 +148,23 @@ _ALL = [
         "the paper's model: no front-end, per-channel standardisation, one network",
     ),
     # What the front-end and the ensemble add (issue 13): one lever off at a time.
-    _ours("BiLSTM-MSA-NoStem", ours(stem=None), "defaults without the conv front-end"),
+    _ours("BiLSTM-MSA-NoStem", ours(stem=None), "defaults without the front-end"),
+    _ours(
+        "BiLSTM-MSA-ConvStem",
+        ours(stem="conv"),
+        "defaults with issue 13's front-end (one width-7 convolution, no dilations)",
+    ),
     _ours(
         "BiLSTM-MSA-ChannelNorm",
         ours(normalize="channel"),
         "defaults with per-channel standardisation only",
     ),
     _ours("BiLSTM-MSA-Ens3", ours(n_estimators=3), "defaults as a seed ensemble of 3"),
+    _ours(
+        "BiLSTM-MSA-OneNet",
+        ours(n_estimators=1),
+        "defaults with one network on every set (no ensemble on small training sets)",
+    ),
     # What issue 18's input views add: one off at a time.
     _ours("BiLSTM-MSA-NoDiff", ours(difference=False), "defaults without the difference view"),
     _ours(
@@ -256,8 +266,10 @@ ABLATION_CONTENDERS = (
     "BiLSTM-MSA",
     "BiLSTM-MSA-Paper",
     "BiLSTM-MSA-NoStem",
+    "BiLSTM-MSA-ConvStem",
     "BiLSTM-MSA-ChannelNorm",
     "BiLSTM-MSA-Ens3",
+    "BiLSTM-MSA-OneNet",
     "BiLSTM-MSA-NoDiff",
     "BiLSTM-MSA-StepNorm",
     "FrontEnd-Mean",
