@@ -154,19 +154,27 @@ CANDIDATES = {
     # series that share a shape (decided here on the whole training split; the
     # estimator decides on each fold's training part).
     # Since pass seventeen the defaults train five networks on at most 100 training
-    # cases (n_estimators="auto"); the pass-sixteen candidates keep the one network they
-    # were measured with, and "one network" is pass sixteen's "defaults".
-    "issue-13 defaults": {"difference": False, "normalize": "issue-13 auto", "n_estimators": 1},
-    "difference=False": {"difference": False, "n_estimators": 1},
+    # cases (n_estimators="auto"), and since pass eighteen their front-end is
+    # stem="dilated": the candidates of passes sixteen to eighteen name the stem and the
+    # member count they were measured with, and "one network" is pass sixteen's
+    # "defaults".
+    "issue-13 defaults": {
+        "difference": False,
+        "normalize": "issue-13 auto",
+        "stem": "conv",
+        "n_estimators": 1,
+    },
+    "difference=False": {"difference": False, "stem": "conv", "n_estimators": 1},
     "normalize=channel, difference=False": {
         "normalize": "channel",
         "difference": False,
+        "stem": "conv",
         "n_estimators": 1,
     },
-    "normalize=step": {"normalize": "step", "n_estimators": 1},
-    "5 seeds": {"n_estimators": 5},
+    "normalize=step": {"normalize": "step", "stem": "conv", "n_estimators": 1},
+    "5 seeds": {"stem": "conv", "n_estimators": 5},
     # Pass seventeen (issue 18): does the gain of five seeds reach beyond 100 cases?
-    "one network": {"n_estimators": 1},
+    "one network": {"stem": "conv", "n_estimators": 1},
     # Pass eighteen (issue 18): the front-end's receptive field by dilated convolutions.
     "stem=dilated, one network": {"stem": "dilated", "n_estimators": 1},
 }
