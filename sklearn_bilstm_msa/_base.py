@@ -97,19 +97,12 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
 
     def _check_module_params(self):
         check_positive_int("hidden_size", self.hidden_size)
-        if not (isinstance(self.n_estimators, str) and self.n_estimators == "auto"):
-            try:
-                check_positive_int("n_estimators", self.n_estimators)
-            except ValueError:
-                raise ValueError(
-                    f"n_estimators must be a positive integer or 'auto', got {self.n_estimators!r}."
-                ) from None
+        check_positive_int("n_estimators", self.n_estimators, allow_auto=True)
         if self.num_layers != 0:  # 0: no recurrent encoder (the front-end-alone ablation)
             check_positive_int("num_layers", self.num_layers)
         if self.stem not in STEMS:
             raise ValueError(f"stem must be one of {STEMS}, got {self.stem!r}.")
-        if self.stem_stride != "auto":
-            check_positive_int("stem_stride", self.stem_stride)
+        check_positive_int("stem_stride", self.stem_stride, allow_auto=True)
         if self.context not in CONTEXT_MODES:
             raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}.")
         if not 0.0 <= self.dropout < 1.0:

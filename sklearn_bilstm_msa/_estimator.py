@@ -150,8 +150,7 @@ class SeriesNetEstimator(BaseEstimator):
         self._check_module_params()
         for name in ("max_epochs", "patience"):
             check_positive_int(name, getattr(self, name))
-        if self.batch_size != "auto":
-            check_positive_int("batch_size", self.batch_size)
+        check_positive_int("batch_size", self.batch_size, allow_auto=True)
         if not (self.normalize in self._normalize_modes or self.normalize is True):
             raise ValueError(
                 f"normalize must be one of {self._normalize_modes} (True means 'channel'), "

@@ -307,10 +307,14 @@ def fill_shared_doc(
     return decorate
 
 
-def check_positive_int(name, value):
-    """A ``ValueError`` unless ``value`` is an int >= 1 (``bool`` is not an int here)."""
+def check_positive_int(name, value, allow_auto=False):
+    """A ``ValueError`` unless ``value`` is an int >= 1 (``bool`` is not an int here), or
+    the string ``"auto"`` for a parameter that takes it (``allow_auto=True``)."""
+    if allow_auto and isinstance(value, str) and value == "auto":
+        return
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        either = " or 'auto'" if allow_auto else ""
+        raise ValueError(f"{name} must be a positive integer{either}, got {value!r}.")
 
 
 def check_nonnegative(name, value):

@@ -201,7 +201,10 @@ def test_auto_stride_reads_about_32_steps_of_the_median_training_length():
         ({"stem": "Inception"}, "stem must be one of"),
         ({"stem": "inception", "stem_stride": 0}, "stem_stride must be a positive integer"),
         ({"stem": "conv", "stem_stride": 0}, "stem_stride must be a positive integer"),
-        ({"stem": "conv", "stem_stride": "half"}, "stem_stride must be a positive integer"),
+        (
+            {"stem": "conv", "stem_stride": "half"},
+            "stem_stride must be a positive integer or 'auto'",
+        ),
         ({"n_estimators": 0}, "n_estimators must be a positive integer"),
         ({"n_estimators": "Auto"}, "n_estimators must be a positive integer or 'auto'"),
         ({"n_estimators": 2.0}, "n_estimators must be a positive integer or 'auto'"),

@@ -125,7 +125,7 @@ def test_unknown_device_is_refused(device):
         ("dropout", 1.0, "dropout must be in"),
         ("validation_fraction", 1.5, "validation_fraction must be in"),
         ("lr", 0, "lr must be positive"),
-        ("batch_size", "big", "batch_size must be a positive integer"),
+        ("batch_size", "big", "batch_size must be a positive integer or 'auto'"),
         ("lr_schedule", "step", "lr_schedule must be one of"),
         ("label_smoothing", 1.0, "label_smoothing must be in"),
         ("augment_scale", -0.1, "augment_scale must be a number >= 0"),
