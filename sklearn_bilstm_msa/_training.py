@@ -538,8 +538,7 @@ class SeriesNetMixin:
         combine = getattr(self.module_, "combine_outputs", None)
         if combine is None or y_pred.dim() != 3:
             return y_pred
-        with torch.no_grad():
-            return combine(y_pred.detach())
+        return combine(y_pred.detach())
 
     def train_step(self, batch, **fit_params):
         if self.precision != "float16":
