@@ -114,7 +114,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     def _fit_module_attributes(self, data, weights=None):
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = self._fitted_stem_stride(data.lengths)
-        self.stem_dilations_ = auto_stem_dilations(data.lengths) if self.stem == "dilated" else None
+        dilated = self.stem in ("dilated", "dilated+conv")
+        self.stem_dilations_ = auto_stem_dilations(data.lengths) if dilated else None
         self.n_estimators_ = (
             auto_n_estimators(data.n_cases)
             if self.n_estimators == "auto"

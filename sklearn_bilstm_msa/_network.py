@@ -253,9 +253,16 @@ class DilatedConvStem(_ShorteningStem):
         The branches' dilations ``d_j >= 1``.
     stride : int
         Shortening factor ``s`` (1: no shortening).
+    undilated : int
+        Extra filters at dilation one beside the shared-out ones (the ``"dilated+conv"``
+        front-end: all ``F`` filters of :class:`ConvStem` beside the ``F`` dilated
+        ones, so ``2 F`` features). They join the first branch, whose dilation must
+        then be one.
     """
 
-    def __init__(self, n_channels, out_channels, kernel_size=7, dilations=(1,), stride=1):
+    def __init__(
+        self, n_channels, out_channels, kernel_size=7, dilations=(1,), stride=1, undilated=0
+    ):
         super().__init__(stride)
         if kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
@@ -264,19 +271,17 @@ class DilatedConvStem(_ShorteningStem):
             raise ValueError(
                 f"dilations must be 1 to out_channels={out_channels} ints >= 1, got {dilations}."
             )
+        if undilated and dilations[0] != 1:
+            raise ValueError(f"undilated filters need a first dilation of 1, got {dilations}.")
         self.dilations = dilations
         base, extra = divmod(out_channels, len(dilations))
+        filters = [base + (j < extra) for j in range(len(dilations))]
+        filters[0] += undilated
         self.convs = nn.ModuleList(
-            nn.Conv1d(
-                n_channels,
-                base + (j < extra),
-                kernel_size,
-                padding=d * (kernel_size // 2),
-                dilation=d,
-            )
-            for j, d in enumerate(dilations)
+            nn.Conv1d(n_channels, f, kernel_size, padding=d * (kernel_size // 2), dilation=d)
+            for f, d in zip(filters, dilations)
         )
-        self.output_size = out_channels
+        self.output_size = out_channels + undilated
 
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
@@ -417,7 +422,12 @@ class InceptionStem(_ShorteningStem):
 
 
 #: ``stem`` kinds of :class:`BiLSTMMSANetwork` (``None``, no stem, is the paper's model).
-STEM_CLASSES = {"conv": ConvStem, "dilated": DilatedConvStem, "inception": InceptionStem}
+STEM_CLASSES = {
+    "conv": ConvStem,
+    "dilated": DilatedConvStem,
+    "dilated+conv": DilatedConvStem,
+    "inception": InceptionStem,
+}
 
 
 class MultiScaleAttention(nn.Module):
@@ -533,12 +543,13 @@ class BiLSTMMSANetwork(nn.Module):
         ``None``: no front-end, the paper's model. An int ``s``: the front-end ``stem``
         with ``hidden_size`` features shortens the series ``s``-fold before the encoder.
     stem_kernel_size : int
-        Filter width of a ``"conv"`` or ``"dilated"`` stem.
-    stem : {"conv", "dilated", "inception"}
+        Filter width of a ``"conv"``, ``"dilated"`` or ``"dilated+conv"`` stem.
+    stem : {"conv", "dilated", "dilated+conv", "inception"}
         The front-end used when ``stem_stride`` is given: a :class:`ConvStem`, a
-        :class:`DilatedConvStem` or an :class:`InceptionStem`.
+        :class:`DilatedConvStem` (``"dilated+conv"``: with ``hidden_size`` more filters
+        at dilation one) or an :class:`InceptionStem`.
     stem_dilations : sequence of int or None
-        The dilations of a ``"dilated"`` stem (None: ``(1,)``).
+        The dilations of a ``"dilated"`` or ``"dilated+conv"`` stem (None: ``(1,)``).
     step_shift, step_scale, difference_scale : Tensor or None
         Fixed views of the input stacked before everything else
         (:class:`InputViews`); all None (the default): the input as it is.
@@ -574,10 +585,11 @@ class BiLSTMMSANetwork(nn.Module):
             self.stem = None
         elif stem == "conv":
             self.stem = ConvStem(n_channels, hidden_size, stem_kernel_size, stem_stride)
-        elif stem == "dilated":
+        elif stem in ("dilated", "dilated+conv"):
             dilations = (1,) if stem_dilations is None else stem_dilations
+            undilated = hidden_size if stem == "dilated+conv" else 0
             self.stem = DilatedConvStem(
-                n_channels, hidden_size, stem_kernel_size, dilations, stem_stride
+                n_channels, hidden_size, stem_kernel_size, dilations, stem_stride, undilated
             )
         else:
             self.stem = InceptionStem(n_channels, hidden_size, stem_stride)

@@ -177,6 +177,9 @@ CANDIDATES = {
     "one network": {"stem": "conv", "n_estimators": 1},
     # Pass eighteen (issue 18): the front-end's receptive field by dilated convolutions.
     "stem=dilated, one network": {"stem": "dilated", "n_estimators": 1},
+    # Pass nineteen (issue 18): all of the conv stem's undilated filters beside the
+    # dilated ones.
+    "stem=dilated+conv, one network": {"stem": "dilated+conv", "n_estimators": 1},
 }
 
 
