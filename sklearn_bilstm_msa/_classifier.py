@@ -42,9 +42,9 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     encodes the series, ``S`` attention scales pool its hidden states with a
     softmax over a local window of each scale's width, and a linear head
     classifies the concatenated context vectors. By default a small learned
-    convolutional front-end with dilated filters (spans up to the series' length)
-    reads the series first and shortens long ones to about 32 steps
-    (``stem="dilated"``), the network reads each channel's first difference
+    convolutional front-end, width-7 filters at dilation one beside dilated ones
+    (spans up to the series' length), reads the series first and shortens long ones
+    to about 32 steps (``stem="dilated+conv"``), the network reads each channel's first difference
     beside it (``difference=True``), series of equal length that share one shape
     both per step and per channel (``normalize="auto"``), and training sets of at
     most 100 cases get a seed ensemble of five networks (``n_estimators="auto"``);
@@ -122,7 +122,7 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         bidirectional=True,
         window_sizes=(3, 7, 15),
         context="sum",
-        stem="dilated",
+        stem="dilated+conv",
         stem_stride="auto",
         n_estimators="auto",
         dropout=0.1,

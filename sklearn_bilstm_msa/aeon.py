@@ -179,7 +179,7 @@ class AeonBiLSTMMSAClassifier(_AeonFacade, BaseClassifier):
         bidirectional=True,
         window_sizes=(3, 7, 15),
         context="sum",
-        stem="dilated",
+        stem="dilated+conv",
         stem_stride="auto",
         n_estimators="auto",
         dropout=0.1,

@@ -30,6 +30,9 @@ STEM_FACTORIES = {
     "dilated": lambda n_channels, stride: DilatedConvStem(
         n_channels, 7, kernel_size=3, dilations=(1, 2, 4, 8), stride=stride
     ),
+    "dilated+conv": lambda n_channels, stride: DilatedConvStem(
+        n_channels, 7, kernel_size=3, dilations=(1, 2, 4, 8), stride=stride, undilated=5
+    ),
     "inception": lambda n_channels, stride: InceptionStem(n_channels, 6, stride=stride),
     "inception-2-blocks-narrow": lambda n_channels, stride: InceptionStem(
         n_channels, 4, stride=stride, depth=2, kernel_sizes=(3, 5, 7), bottleneck=3
@@ -93,6 +96,22 @@ def test_dilated_stem_shares_its_filters_out_over_the_dilations():
         DilatedConvStem(1, 8, dilations=(0,))
 
 
+def test_dilated_conv_stem_keeps_all_undilated_filters_beside_the_dilated_ones():
+    """``stem="dilated+conv"``: the conv stem's ``F`` width-7 filters at dilation one
+    beside the ``F`` of the dilated stem, so the BiLSTM reads ``2 F`` features."""
+    stem = DilatedConvStem(2, 10, kernel_size=7, dilations=(1, 2, 4), stride=3, undilated=10)
+    assert stem.output_size == 20
+    assert [c.out_channels for c in stem.convs] == [14, 3, 3]
+    assert [c.dilation[0] for c in stem.convs] == [1, 2, 4]
+    net = BiLSTMMSANetwork(
+        1, 2, hidden_size=8, stem_stride=2, stem="dilated+conv", stem_dilations=(1, 2)
+    )
+    assert [c.out_channels for c in net.stem.convs] == [12, 4]
+    assert net.encoder.lstm.input_size == 16
+    with pytest.raises(ValueError, match="undilated filters need a first dilation of 1"):
+        DilatedConvStem(1, 4, dilations=(2, 4), undilated=4)
+
+
 def test_a_dilated_filter_reads_steps_d_apart():
     """One filter of width 3 at dilation 4 with weights (1, 0, 0) reads the step four
     before, zero before the series starts."""
@@ -130,6 +149,9 @@ def test_a_dilated_classifier_fits_saves_and_reports_its_dilations(tmp_path):
     assert restored.stem_dilations_ == (1, 2, 4)
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
     assert BiLSTMMSAClassifier(**FAST, stem="conv").fit(X, y).stem_dilations_ is None
+    both = BiLSTMMSAClassifier(**FAST, stem="dilated+conv").fit(X, y)
+    assert both.stem_dilations_ == (1, 2, 4)
+    assert both.net_.module_.stem.output_size == 2 * FAST["hidden_size"]
 
 
 def test_inception_blocks_never_normalise_across_the_batch():

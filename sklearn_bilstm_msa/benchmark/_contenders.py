@@ -155,6 +155,11 @@ _ALL = [
         "defaults with issue 13's front-end (one width-7 convolution, no dilations)",
     ),
     _ours(
+        "BiLSTM-MSA-DilatedStem",
+        ours(stem="dilated"),
+        "defaults with the dilated filters only (no full set of undilated ones)",
+    ),
+    _ours(
         "BiLSTM-MSA-ChannelNorm",
         ours(normalize="channel"),
         "defaults with per-channel standardisation only",
