@@ -180,6 +180,19 @@ CANDIDATES = {
     # Pass nineteen (issue 18): all of the conv stem's undilated filters beside the
     # dilated ones.
     "stem=dilated+conv, one network": {"stem": "dilated+conv", "n_estimators": 1},
+    # Pass twenty (issue 18): regularisation and a global scale over pass nineteen's
+    # front-end, one network (pass twelve found +1 point for scaling and jitter on five
+    # sets; jitter is left out here, since the difference view would amplify it).
+    "dilated+conv, augment_scale=0.1": {
+        "stem": "dilated+conv",
+        "n_estimators": 1,
+        "augment_scale": 0.1,
+    },
+    "dilated+conv, global scale": {
+        "stem": "dilated+conv",
+        "n_estimators": 1,
+        "window_sizes": (3, 7, 15, "global"),
+    },
 }
 
 
