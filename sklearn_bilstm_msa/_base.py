@@ -14,7 +14,7 @@ import numpy as np
 from ._data import check_window_sizes, difference_scale
 from ._estimator import NORMALIZE_MODES, SeriesNetEstimator
 from ._inspection import AttentionMixin, AttributionMixin
-from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
+from ._network import CONTEXT_MODES, DILATED_STEMS, BiLSTMMSANetwork, SeedEnsemble
 from ._params import check_positive_int
 from ._training import STEMS, auto_n_estimators, auto_stem_dilations, auto_stem_stride
 from ._weights import WeightsFileMixin, _tensor_or_none
@@ -114,7 +114,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
     def _fit_module_attributes(self, data, weights=None):
         self.window_sizes_ = check_window_sizes(self.window_sizes)
         self.stem_stride_ = self._fitted_stem_stride(data.lengths)
-        dilated = self.stem in ("dilated", "dilated+conv")
+        dilated = self.stem in DILATED_STEMS
         self.stem_dilations_ = auto_stem_dilations(data.lengths) if dilated else None
         self.n_estimators_ = (
             auto_n_estimators(data.n_cases)

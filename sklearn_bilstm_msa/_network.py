@@ -422,10 +422,14 @@ class InceptionStem(_ShorteningStem):
 
 
 #: ``stem`` kinds of :class:`BiLSTMMSANetwork` (``None``, no stem, is the paper's model).
+#: The front-ends built of :class:`DilatedConvStem` (``stem_dilations`` applies).
+DILATED_STEMS = ("dilated", "dilated+conv", "mixed")
+
 STEM_CLASSES = {
     "conv": ConvStem,
     "dilated": DilatedConvStem,
     "dilated+conv": DilatedConvStem,
+    "mixed": DilatedConvStem,
     "inception": InceptionStem,
 }
 
@@ -543,13 +547,15 @@ class BiLSTMMSANetwork(nn.Module):
         ``None``: no front-end, the paper's model. An int ``s``: the front-end ``stem``
         with ``hidden_size`` features shortens the series ``s``-fold before the encoder.
     stem_kernel_size : int
-        Filter width of a ``"conv"``, ``"dilated"`` or ``"dilated+conv"`` stem.
-    stem : {"conv", "dilated", "dilated+conv", "inception"}
+        Filter width of a ``"conv"`` stem or a dilated one (``DILATED_STEMS``).
+    stem : {"conv", "dilated", "dilated+conv", "mixed", "inception"}
         The front-end used when ``stem_stride`` is given: a :class:`ConvStem`, a
-        :class:`DilatedConvStem` (``"dilated+conv"``: with ``hidden_size`` more filters
-        at dilation one) or an :class:`InceptionStem`.
+        :class:`DilatedConvStem` (``"dilated"``: ``hidden_size`` filters shared out over
+        the dilations; ``"dilated+conv"``: with ``hidden_size`` more at dilation one;
+        ``"mixed"``: half of the ``hidden_size`` filters at dilation one, the other
+        half shared out) or an :class:`InceptionStem`.
     stem_dilations : sequence of int or None
-        The dilations of a ``"dilated"`` or ``"dilated+conv"`` stem (None: ``(1,)``).
+        The dilations of a dilated stem (``DILATED_STEMS``; None: ``(1,)``).
     step_shift, step_scale, difference_scale : Tensor or None
         Fixed views of the input stacked before everything else
         (:class:`InputViews`); all None (the default): the input as it is.
@@ -585,11 +591,16 @@ class BiLSTMMSANetwork(nn.Module):
             self.stem = None
         elif stem == "conv":
             self.stem = ConvStem(n_channels, hidden_size, stem_kernel_size, stem_stride)
-        elif stem in ("dilated", "dilated+conv"):
+        elif stem in DILATED_STEMS:
             dilations = (1,) if stem_dilations is None else stem_dilations
-            undilated = hidden_size if stem == "dilated+conv" else 0
+            # The filters shared out over the dilations, and those added at dilation one.
+            shared, undilated = {
+                "dilated": (hidden_size, 0),
+                "dilated+conv": (hidden_size, hidden_size),
+                "mixed": (hidden_size - hidden_size // 2, hidden_size // 2),
+            }[stem]
             self.stem = DilatedConvStem(
-                n_channels, hidden_size, stem_kernel_size, dilations, stem_stride, undilated
+                n_channels, shared, stem_kernel_size, dilations, stem_stride, undilated
             )
         else:
             self.stem = InceptionStem(n_channels, hidden_size, stem_stride)

@@ -89,7 +89,7 @@ def isolated_torch_state(seed, n_jobs):
 
 
 #: ``stem`` values: the front-end before the BiLSTM (``None``: the paper's model).
-STEMS = ("conv", "dilated", "dilated+conv", "inception", None)
+STEMS = ("conv", "dilated", "dilated+conv", "mixed", "inception", None)
 
 #: ``stem_stride="auto"`` shortens the median training series to about this many steps.
 AUTO_STEM_STEPS = 32
@@ -105,7 +105,7 @@ STEM_KERNEL_SIZE = 7
 
 
 def auto_stem_dilations(lengths, kernel_size=STEM_KERNEL_SIZE):
-    """The dilations of ``stem="dilated"`` (and ``"dilated+conv"``): ``1, 2, 4, ...`` while a filter's span
+    """The dilations of ``stem="dilated"`` (``"dilated+conv"``, ``"mixed"``): ``1, 2, 4, ...`` while a filter's span
     ``(k - 1) d + 1`` fits in the median training length (at least ``(1,)``)."""
     length = float(np.median(lengths))
     dilations = [1]

@@ -180,7 +180,10 @@ CANDIDATES = {
     # Pass nineteen (issue 18): all of the conv stem's undilated filters beside the
     # dilated ones.
     "stem=dilated+conv, one network": {"stem": "dilated+conv", "n_estimators": 1},
-    # Pass twenty (issue 18): regularisation and a global scale over pass nineteen's
+    # Pass twenty (issue 18): half the filters at dilation one, half shared out over
+    # the dilations, at the cost of stem="dilated".
+    "stem=mixed, one network": {"stem": "mixed", "n_estimators": 1},
+    # Pass twenty-one (issue 18): regularisation and a global scale over pass nineteen's
     # front-end, one network (pass twelve found +1 point for scaling and jitter on five
     # sets; jitter is left out here, since the difference view would amplify it).
     "dilated+conv, augment_scale=0.1": {
