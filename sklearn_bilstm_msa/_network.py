@@ -120,17 +120,23 @@ class _ShorteningStem(nn.Module):
 
     def shorten(self, z, mask, lengths):
         """Window means of ``z`` (N, F, T), zero at padding, over the real steps of
-        ``mask`` (N, T) -> (N, ceil(T / s), F), and the new lengths (N,)."""
+        ``mask`` (N, T) -> (N, ceil(T / s), F), and the new lengths (N,).
+
+        ``z`` may also be a list of feature blocks (N, F_j, T), which are pooled one by
+        one and joined after pooling, where they are ``s`` times shorter (a join at full
+        length is a copy of the largest tensor in the network).
+        """
+        parts = list(z) if isinstance(z, (list, tuple)) else [z]
         if self.stride > 1:
-            # s - 1 zero steps on the right make floor((T + s - 1) / s) = ceil(T / s)
-            # whole windows, also for T < s, with a pad of fixed size (ONNX-friendly).
-            # Window means over real steps: the pooled values over the pooled mask.
-            tail = z.new_zeros(z.shape[0], 1, self.stride - 1)  # (N, 1, s-1)
-            z = torch.cat([z, tail.expand(-1, z.shape[1], -1)], dim=2)
-            share = torch.cat([mask.unsqueeze(1), tail], dim=2)  # (N, 1, T+s-1)
-            z = nn.functional.avg_pool1d(z, self.stride)  # (N, F, T')
-            share = nn.functional.avg_pool1d(share, self.stride)  # (N, 1, T')
-            z = z / share.clamp(min=1e-12)  # (N, F, T'), zero beyond each length
+            # ceil_mode gives ceil(T / s) windows, also for T < s; the last window's
+            # divisor counts only the steps inside the tensor, for the values and the
+            # mask alike, so the ratio below is the mean over the window's real steps.
+            def pool(t):
+                return nn.functional.avg_pool1d(t, self.stride, ceil_mode=True)
+
+            share = pool(mask.unsqueeze(1)).clamp(min=1e-12)  # (N, 1, T')
+            parts = [pool(part) / share for part in parts]  # (N, F_j, T'), 0 beyond lengths
+        z = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)  # (N, F, T')
         return z.transpose(1, 2), self.output_lengths(lengths)  # (N, T', F), (N,)
 
 
@@ -287,8 +293,8 @@ class DilatedConvStem(_ShorteningStem):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
         mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
         x = (x * mask.unsqueeze(-1)).transpose(1, 2)  # (N, C, T), zero at padding
-        z = torch.relu(torch.cat([conv(x) for conv in self.convs], dim=1))  # (N, F, T)
-        z = z * mask.unsqueeze(1)  # padded steps out of every window
+        step = mask.unsqueeze(1)  # (N, 1, T): padded steps out of every window
+        z = [torch.relu(conv(x)) * step for conv in self.convs]  # J blocks (N, F_j, T)
         return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
 
 
