@@ -285,7 +285,7 @@ class DilatedConvStem(_ShorteningStem):
         filters[0] += undilated
         self.convs = nn.ModuleList(
             nn.Conv1d(n_channels, f, kernel_size, padding=d * (kernel_size // 2), dilation=d)
-            for f, d in zip(filters, dilations)
+            for f, d in zip(filters, dilations, strict=True)
         )
         self.output_size = out_channels + undilated
 

@@ -105,8 +105,9 @@ STEM_KERNEL_SIZE = 7
 
 
 def auto_stem_dilations(lengths, kernel_size=STEM_KERNEL_SIZE):
-    """The dilations of ``stem="dilated"`` (``"dilated+conv"``, ``"mixed"``): ``1, 2, 4, ...`` while a filter's span
-    ``(k - 1) d + 1`` fits in the median training length (at least ``(1,)``)."""
+    """The dilations of ``stem="dilated"`` (``"dilated+conv"``, ``"mixed"``):
+    ``1, 2, 4, ...`` while a filter's span ``(k - 1) d + 1`` fits in the median
+    training length (at least ``(1,)``)."""
     length = float(np.median(lengths))
     dilations = [1]
     while (kernel_size - 1) * dilations[-1] * 2 + 1 <= length:
