@@ -177,6 +177,20 @@ def test_stem_windows_are_means_of_the_convolved_real_steps():
     assert torch.allclose(out[0, :, 0], torch.tensor([2.5, 6.5, 9.5]))  # last: (9+10)/2
 
 
+def test_dilated_stem_windows_are_means_of_each_blocks_real_steps():
+    """The blocks of a dilated stem are pooled one by one and joined in branch order."""
+    stem = DilatedConvStem(1, 2, kernel_size=1, dilations=(1, 2), stride=4, undilated=1)
+    with torch.no_grad():
+        for conv, scale in zip(stem.convs, (1.0, 3.0), strict=True):
+            conv.weight.fill_(scale)  # the first block's two filters are both 1
+            conv.bias.zero_()
+    x = torch.arange(1.0, 11.0).view(1, 10, 1)
+    out, lengths = stem(x, torch.tensor([10]))
+    assert lengths.tolist() == [3] and out.shape == (1, 3, 3)
+    means = torch.tensor([2.5, 6.5, 9.5])
+    assert torch.allclose(out[0], torch.stack([means, means, 3 * means], dim=1))
+
+
 def test_without_a_stem_the_network_is_the_papers():
     paper = BiLSTMMSANetwork(3, 2, hidden_size=8)
     assert paper.stem is None
