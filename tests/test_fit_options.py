@@ -80,7 +80,9 @@ def test_balanced_class_weight_raises_balanced_accuracy_on_an_imbalanced_problem
         )
         for cw in (None, "balanced")
     ]
-    assert scores[1] > scores[0] + 0.2  # measured: 0.5 (all majority) and 1.0
+    # Measured: 0.82 and 1.0 with the defaults (0.5, all majority, and 1.0 with
+    # stem="dilated", whose four epochs learned less of the minority class).
+    assert scores[1] > 0.95 and scores[1] > scores[0] + 0.1
 
 
 def test_weighted_criterion_gives_one_loss_per_case_and_member():

@@ -183,8 +183,9 @@ def test_without_an_lstm_the_attention_pools_the_front_ends_features(bump_data):
     module = clf.net_.module_
     assert module.encoder.lstm is None
     assert not any("lstm" in name for name in module.state_dict())
-    # The attention scores the stem's hidden_size features.
-    assert module.attention.score.in_features == FAST["hidden_size"]
+    # The attention scores the stem's features: hidden_size undilated and hidden_size
+    # dilated filters with the default stem="dilated+conv".
+    assert module.attention.score.in_features == module.stem.output_size == 2 * FAST["hidden_size"]
     assert clf.attention_weights(X[:2]).shape == (2, 3, X.shape[2])
     torch.manual_seed(0)
     net = BiLSTMMSANetwork(2, 3, hidden_size=4, num_layers=0, stem_stride=2).eval()
