@@ -14,9 +14,15 @@ import numpy as np
 from ._data import check_window_sizes, difference_scale
 from ._estimator import NORMALIZE_MODES, SeriesNetEstimator
 from ._inspection import AttentionMixin, AttributionMixin
-from ._network import CONTEXT_MODES, DILATED_STEMS, BiLSTMMSANetwork, SeedEnsemble
+from ._network import (
+    CONTEXT_MODES,
+    DILATED_STEMS,
+    STEM_CLASSES,
+    BiLSTMMSANetwork,
+    SeedEnsemble,
+)
 from ._params import check_positive_int
-from ._training import STEMS, auto_n_estimators, auto_stem_dilations, auto_stem_stride
+from ._training import auto_n_estimators, auto_stem_dilations, auto_stem_stride
 from ._weights import WeightsFileMixin, _tensor_or_none
 
 __all__ = ["_BaseBiLSTMMSA"]
@@ -100,8 +106,9 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         check_positive_int("n_estimators", self.n_estimators, allow_auto=True)
         if self.num_layers != 0:  # 0: no recurrent encoder (the front-end-alone ablation)
             check_positive_int("num_layers", self.num_layers)
-        if self.stem not in STEMS:
-            raise ValueError(f"stem must be one of {STEMS}, got {self.stem!r}.")
+        stems = (*STEM_CLASSES, None)  # None: no front-end, the paper's model
+        if self.stem not in stems:
+            raise ValueError(f"stem must be one of {stems}, got {self.stem!r}.")
         check_positive_int("stem_stride", self.stem_stride, allow_auto=True)
         if self.context not in CONTEXT_MODES:
             raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}.")

@@ -42,7 +42,7 @@ hidden_size : int, default=64
         series, so each context is a convex combination of hidden states. The
         default was chosen by cross-validation on training splits (see
         ``docs/method.md``).
-    stem : {{"conv", "dilated", "dilated+conv", "inception", None}}, default=None
+    stem : {{"conv", "dilated", "dilated+conv", "mixed", "inception", None}}, default=None
         The front-end before the BiLSTM. ``None`` is the paper's model: the BiLSTM
         reads the standardised series. ``"conv"`` puts a learned convolution
         (``hidden_size`` filters of width 7, ReLU) in front, followed by the mean over
@@ -53,7 +53,9 @@ hidden_size : int, default=64
         ``stem_dilations_`` holds them), so that the front-end sees up to the whole
         series at the cost of one convolution. ``"dilated+conv"`` keeps all
         ``hidden_size`` filters of ``"conv"`` beside the dilated ones (``2 *
-        hidden_size`` features for the BiLSTM). ``"inception"`` puts three
+        hidden_size`` features for the BiLSTM); ``"mixed"`` puts half of the
+        ``hidden_size`` filters at dilation one and shares the other half out over the
+        dilations. ``"inception"`` puts three
         InceptionTime-like residual blocks at full resolution in front instead
         (convolutions of widths 9, 19 and 39 and a max-pool branch, ``hidden_size``
         features, a per-series norm in place of batch norm), followed by the same
@@ -93,8 +95,8 @@ window_sizes_ : tuple
     n_estimators_ : int
         Networks in the fitted model (``n_estimators``, or what ``"auto"`` chose).
     stem_dilations_ : tuple of int or None
-        The dilations of a ``"dilated"`` or ``"dilated+conv"`` front-end (``None`` for
-        other stems).
+        The dilations of a ``"dilated"``, ``"dilated+conv"`` or ``"mixed"`` front-end
+        (``None`` for other stems).
     """
 
 #: The training parameters of every estimator (``SeriesNetEstimator``).

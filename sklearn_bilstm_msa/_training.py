@@ -88,9 +88,6 @@ def isolated_torch_state(seed, n_jobs):
             torch.set_num_threads(previous_threads)
 
 
-#: ``stem`` values: the front-end before the BiLSTM (``None``: the paper's model).
-STEMS = ("conv", "dilated", "dilated+conv", "mixed", "inception", None)
-
 #: ``stem_stride="auto"`` shortens the median training series to about this many steps.
 AUTO_STEM_STEPS = 32
 
