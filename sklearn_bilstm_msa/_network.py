@@ -86,9 +86,13 @@ class BiLSTMEncoder(nn.Module):
             return x * step_mask(x, lengths).unsqueeze(-1).to(x.dtype)  # (N, T, C)
         total_length = x.shape[1]
         # pack_padded_sequence wants the lengths on the CPU, as int64.
-        packed = pack_padded_sequence(
-            x, lengths.to("cpu", torch.int64), batch_first=True, enforce_sorted=False
-        )
+        lengths = lengths.to("cpu", torch.int64)
+        if bool((lengths == total_length).all()):
+            # No padding in this batch: packing would change nothing but the cost
+            # (the packed kernels were 15-40% slower on a CPU, see docs/method.md).
+            h, _ = self.lstm(x)
+            return h  # (N, T, D*H)
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
         h, _ = pad_packed_sequence(out, batch_first=True, total_length=total_length)
         return h  # (N, T, D*H), zeros at padded steps

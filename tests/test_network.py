@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from sklearn_bilstm_msa import BiLSTMEncoder, BiLSTMMSANetwork, MultiScaleAttention
 
@@ -102,6 +103,26 @@ def test_encoder_starts_backward_direction_at_each_real_last_step():
     batched = encoder(padded, torch.tensor([6]))
     assert torch.allclose(batched[:, :6], alone, atol=1e-6)
     assert (batched[:, 6:] == 0).all()
+
+
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_unpadded_batches_skip_packing_with_the_same_outputs_and_gradients(num_layers):
+    # A batch without padding runs the LSTM on the plain tensor (cheaper on a CPU);
+    # that must be the same function as the packed path, forward and backward.
+    torch.manual_seed(0)
+    encoder = BiLSTMEncoder(3, 5, num_layers=num_layers, bidirectional=True)
+    x = torch.randn(4, 9, 3, requires_grad=True)
+    lengths = torch.full((4,), 9)
+    plain = encoder(x, lengths)
+    (plain_grad,) = torch.autograd.grad(plain.square().sum(), x)
+
+    packed_in = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    packed, _ = pad_packed_sequence(encoder.lstm(packed_in)[0], batch_first=True)
+    (packed_grad,) = torch.autograd.grad(packed.square().sum(), x)
+
+    assert plain.shape == (4, 9, 10)
+    assert torch.allclose(plain, packed, atol=1e-6)
+    assert torch.allclose(plain_grad, packed_grad, atol=1e-5)
 
 
 @pytest.mark.parametrize("window_sizes", [(3, 7, 15), (), ("global",)])
