@@ -10,7 +10,14 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSARegressor
 from sklearn_bilstm_msa._data import check_collection
-from sklearn_bilstm_msa._network import ConvStem, DilatedConvStem, InceptionStem, SeedEnsemble
+from sklearn_bilstm_msa._network import (
+    MATMUL_POOL_MAX_STRIDE,
+    ConvStem,
+    DilatedConvStem,
+    InceptionStem,
+    SeedEnsemble,
+    step_mask,
+)
 from sklearn_bilstm_msa._training import (
     AUTO_ENSEMBLE_MAX_CASES,
     AUTO_ENSEMBLE_SIZE,
@@ -41,7 +48,8 @@ STEM_FACTORIES = {
 
 
 @pytest.mark.parametrize("n_channels", [1, 2])
-@pytest.mark.parametrize("stride", [1, 3, 8])
+# 3 and 8 are summed by a matrix product, 13 by avg_pool1d (MATMUL_POOL_MAX_STRIDE).
+@pytest.mark.parametrize("stride", [1, 3, 8, 13])
 @pytest.mark.parametrize("kind", list(STEM_FACTORIES))
 def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(kind, stride, n_channels):
     """Equal and unequal lengths, alone and in a batch, padded with zeros or garbage
@@ -63,6 +71,25 @@ def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(kind, stri
             assert_float32_close(padded[0, :m].detach(), alone[0].detach())
             assert (padded[0, m:] == 0).all()
         assert (out[i, m:] == 0).all()
+
+
+@pytest.mark.parametrize("stride", [2, 5, MATMUL_POOL_MAX_STRIDE, MATMUL_POOL_MAX_STRIDE + 1, 40])
+def test_shortening_is_the_mean_over_each_windows_real_steps(stride):
+    """Both ways of summing windows (matrix product, avg_pool1d) give the plain mean of
+    each window's real steps, the last (short) window included, and zero beyond."""
+    torch.manual_seed(0)
+    stem = ConvStem(1, 3, stride=stride)
+    lengths = torch.tensor([100, 61, 1])
+    z = torch.rand(3, 4, 100) * step_mask(torch.zeros(3, 100), lengths).unsqueeze(1)
+    mask = step_mask(torch.zeros(3, 100), lengths).float()
+    out, out_lengths = stem.shorten(z, mask, lengths)
+    assert out.shape == (3, -(-100 // stride), 4)
+    for i, n in enumerate(lengths.tolist()):
+        for j in range(out.shape[1]):
+            window = z[i, :, j * stride : min((j + 1) * stride, n)]
+            expected = window.mean(1) if window.shape[1] else torch.zeros(4)
+            assert_float32_close(out[i, j], expected)
+        assert out_lengths[i] == -(-n // stride)
 
 
 def test_inception_stem_is_three_residual_blocks_of_four_branches():
@@ -366,13 +393,15 @@ def test_auto_n_estimators_survives_weights_files_and_warm_start(tmp_path):
 
 
 @pytest.mark.numerics
-def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path):
+# Windows summed by a matrix product (3) and by avg_pool1d (13), see MATMUL_POOL_MAX_STRIDE.
+@pytest.mark.parametrize("stride", [3, 13])
+def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path, stride):
     pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
     from sklearn_bilstm_msa.onnx import OnnxPredictor
 
     X, y = bump_data
     ragged = [x[:, : 5 + i % 20] for i, x in enumerate(X)]
-    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}, stem="conv", stem_stride=3).fit(
+    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}, stem="conv", stem_stride=stride).fit(
         ragged, y
     )
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "model.onnx"))
