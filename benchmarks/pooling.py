@@ -16,10 +16,9 @@ test suite::
 """
 
 import argparse
-import time
 
-import numpy as np
 import torch
+from front_end import median_ms  # benchmarks/ is on the path of a script run from it
 from torch import nn
 
 from sklearn_bilstm_msa._network import MATMUL_POOL_MAX_STRIDE
@@ -35,16 +34,6 @@ def by_product(z, stride):
 
 def by_avg_pool(z, stride):
     return nn.functional.avg_pool1d(z, stride, ceil_mode=True)
-
-
-def median_ms(step, repeats):
-    step()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
 
 
 def timings(pool, z, stride, repeats):
