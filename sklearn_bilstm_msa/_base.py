@@ -18,6 +18,7 @@ from ._network import (
     CONTEXT_MODES,
     DILATED_STEMS,
     STEM_CLASSES,
+    STEM_POOLS,
     BiLSTMMSANetwork,
     SeedEnsemble,
 )
@@ -41,6 +42,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         context="sum",
         stem=None,
         stem_stride="auto",
+        stem_pool="mean",
         n_estimators=1,
         dropout=0.1,
         max_epochs=100,
@@ -72,6 +74,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.context = context
         self.stem = stem
         self.stem_stride = stem_stride
+        self.stem_pool = stem_pool
         self.n_estimators = n_estimators
         self.dropout = dropout
         self.max_epochs = max_epochs
@@ -110,6 +113,8 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         if self.stem not in stems:
             raise ValueError(f"stem must be one of {stems}, got {self.stem!r}.")
         check_positive_int("stem_stride", self.stem_stride, allow_auto=True)
+        if self.stem_pool not in STEM_POOLS:
+            raise ValueError(f"stem_pool must be one of {STEM_POOLS}, got {self.stem_pool!r}.")
         if self.context not in CONTEXT_MODES:
             raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}.")
         if not 0.0 <= self.dropout < 1.0:
@@ -157,6 +162,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         }
         if self.stem_stride_ is not None:
             params["stem"] = self.stem
+            params["stem_pool"] = self.stem_pool
         if getattr(self, "stem_dilations_", None) is not None:
             params["stem_dilations"] = self.stem_dilations_
         if self.n_estimators_ == 1:
@@ -212,6 +218,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         params.setdefault("stem", None)
         params.setdefault("n_estimators", 1)
         params.setdefault("difference", False)
+        params.setdefault("stem_pool", "mean")
         return params
 
     def export_onnx(self, path, opset_version=18):

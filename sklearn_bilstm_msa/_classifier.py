@@ -124,6 +124,7 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         context="sum",
         stem="dilated+conv",
         stem_stride="auto",
+        stem_pool="mean",
         n_estimators="auto",
         dropout=0.1,
         max_epochs=100,

@@ -99,18 +99,28 @@ class BiLSTMEncoder(nn.Module):
         return h  # (N, T, D*H), zeros at padded steps
 
 
+#: ``stem_pool`` values: what the front-end keeps of each window of features.
+STEM_POOLS = ("mean", "max", "mean+max")
+
+
 class _ShorteningStem(nn.Module):
-    """What every front-end shares: the mean over non-overlapping windows of ``stride``
-    real steps, which shortens a series of length ``L`` to ``ceil(L / stride)`` steps.
+    """What every front-end shares: the mean (or maximum, or both) over non-overlapping
+    windows of ``stride`` real steps, which shortens a series of length ``L`` to
+    ``ceil(L / stride)`` steps.
 
     A subclass computes the features ``z`` (N, F, T), zero at padded steps, and calls
     :meth:`shorten`; ``BiLSTMMSANetwork.attention_weights`` reads :meth:`window_counts`
     and ``stride`` to map the attention back onto the input's time axis.
     """
 
-    def __init__(self, stride):
+    def __init__(self, stride, pool="mean"):
         super().__init__()
+        if pool not in STEM_POOLS:
+            raise ValueError(f"stem_pool must be one of {STEM_POOLS}, got {pool!r}.")
         self.stride = int(stride)
+        self.pool = pool
+        #: Features out per feature in: ``"mean+max"`` keeps two of each.
+        self.pool_factor = 2 if pool == "mean+max" else 1
 
     def output_lengths(self, lengths):
         """Lengths after shortening: ``ceil(L / stride)``."""
@@ -130,17 +140,30 @@ class _ShorteningStem(nn.Module):
         ``z`` may also be a list of feature blocks (N, F_j, T), which are pooled one by
         one and joined after pooling, where they are ``s`` times shorter (a join at full
         length is a copy of the largest tensor in the network).
+
+        With ``pool="max"`` each window's maximum replaces its mean, and ``"mean+max"``
+        gives the means of all blocks, then their maxima (2F features). The features of
+        every front-end are ReLU outputs, zero at padded steps, so a window's maximum
+        over the tensor is its maximum over the real steps (zero beyond the series).
         """
         parts = list(z) if isinstance(z, (list, tuple)) else [z]
-        if self.stride > 1:
-            n_steps = (mask.shape[1] + self.stride - 1) // self.stride  # ceil(T / s)
-            # The window sums divided by each window's real steps (>= 1 inside a series;
-            # a window beyond it sums zeros, and the clamp keeps 0 / 0 out).
-            counts = self.window_counts(lengths.to(mask.device), n_steps)  # (N, T')
-            counts = counts.clamp(min=1).unsqueeze(1).to(parts[0].dtype)  # (N, 1, T')
-            window_sum = self._window_sums(mask.shape[1], n_steps, parts[0])
-            parts = [window_sum(part) / counts for part in parts]  # (N, F_j, T')
-        z = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)  # (N, F, T')
+        if self.stride == 1:
+            pooled = parts * self.pool_factor  # every window is one step: mean = max
+        else:
+            pooled = []
+            if self.pool != "max":
+                n_steps = (mask.shape[1] + self.stride - 1) // self.stride  # ceil(T / s)
+                # The window sums divided by each window's real steps (>= 1 inside a
+                # series; a window beyond it sums zeros, and the clamp keeps 0 / 0 out).
+                counts = self.window_counts(lengths.to(mask.device), n_steps)  # (N, T')
+                counts = counts.clamp(min=1).unsqueeze(1).to(parts[0].dtype)  # (N, 1, T')
+                window_sum = self._window_sums(mask.shape[1], n_steps, parts[0])
+                pooled += [window_sum(part) / counts for part in parts]  # (N, F_j, T')
+            if self.pool != "mean":
+                pooled += [
+                    nn.functional.max_pool1d(part, self.stride, ceil_mode=True) for part in parts
+                ]  # (N, F_j, T')
+        z = pooled[0] if len(pooled) == 1 else torch.cat(pooled, dim=1)  # (N, F, T')
         return z.transpose(1, 2), self.output_lengths(lengths)  # (N, T', F), (N,)
 
     def _window_sums(self, n_in, n_out, like):
@@ -246,14 +269,17 @@ class ConvStem(_ShorteningStem):
         Odd filter width ``k``.
     stride : int
         Shortening factor ``s`` (1: no shortening).
+    pool : {"mean", "max", "mean+max"}
+        What is kept of each window (:meth:`_ShorteningStem.shorten`); ``"mean+max"``
+        doubles ``output_size``.
     """
 
-    def __init__(self, n_channels, out_channels, kernel_size=7, stride=1):
-        super().__init__(stride)
+    def __init__(self, n_channels, out_channels, kernel_size=7, stride=1, pool="mean"):
+        super().__init__(stride, pool)
         if kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
         self.conv = nn.Conv1d(n_channels, out_channels, kernel_size, padding=kernel_size // 2)
-        self.output_size = out_channels
+        self.output_size = out_channels * self.pool_factor
 
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
@@ -294,12 +320,22 @@ class DilatedConvStem(_ShorteningStem):
         front-end: all ``F`` filters of :class:`ConvStem` beside the ``F`` dilated
         ones, so ``2 F`` features). They join the first branch, whose dilation must
         then be one.
+    pool : {"mean", "max", "mean+max"}
+        What is kept of each window (:meth:`_ShorteningStem.shorten`); ``"mean+max"``
+        doubles ``output_size``.
     """
 
     def __init__(
-        self, n_channels, out_channels, kernel_size=7, dilations=(1,), stride=1, undilated=0
+        self,
+        n_channels,
+        out_channels,
+        kernel_size=7,
+        dilations=(1,),
+        stride=1,
+        undilated=0,
+        pool="mean",
     ):
-        super().__init__(stride)
+        super().__init__(stride, pool)
         if kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd, got {kernel_size}.")
         dilations = tuple(int(d) for d in dilations)
@@ -317,7 +353,7 @@ class DilatedConvStem(_ShorteningStem):
             nn.Conv1d(n_channels, f, kernel_size, padding=d * (kernel_size // 2), dilation=d)
             for f, d in zip(filters, dilations, strict=True)
         )
-        self.output_size = out_channels + undilated
+        self.output_size = (out_channels + undilated) * self.pool_factor
 
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
@@ -417,6 +453,9 @@ class InceptionStem(_ShorteningStem):
         stem gives ``4 ceil(F / 4)`` features (``output_size``).
     stride : int
         Shortening factor ``s`` (1: no shortening).
+    pool : {"mean", "max", "mean+max"}
+        What is kept of each window (:meth:`_ShorteningStem.shorten`); ``"mean+max"``
+        doubles ``output_size``.
     depth : int
         Inception blocks.
     kernel_sizes : tuple of odd int
@@ -433,8 +472,9 @@ class InceptionStem(_ShorteningStem):
         depth=3,
         kernel_sizes=(9, 19, 39),
         bottleneck=32,
+        pool="mean",
     ):
-        super().__init__(stride)
+        super().__init__(stride, pool)
         branch = -(-out_channels // (len(kernel_sizes) + 1))
         blocks = []
         width = n_channels
@@ -443,7 +483,7 @@ class InceptionStem(_ShorteningStem):
             width = blocks[-1].output_size
         self.blocks = nn.ModuleList(blocks)
         self.shortcut = nn.Conv1d(n_channels, width, 1)
-        self.output_size = width
+        self.output_size = width * self.pool_factor
 
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
@@ -592,6 +632,8 @@ class BiLSTMMSANetwork(nn.Module):
         half shared out) or an :class:`InceptionStem`.
     stem_dilations : sequence of int or None
         The dilations of a dilated stem (``DILATED_STEMS``; None: ``(1,)``).
+    stem_pool : {"mean", "max", "mean+max"}
+        What the stem keeps of each window (:meth:`_ShorteningStem.shorten`).
     step_shift, step_scale, difference_scale : Tensor or None
         Fixed views of the input stacked before everything else
         (:class:`InputViews`); all None (the default): the input as it is.
@@ -614,6 +656,7 @@ class BiLSTMMSANetwork(nn.Module):
         step_scale=None,
         difference_scale=None,
         stem_dilations=None,
+        stem_pool="mean",
     ):
         super().__init__()
         if step_shift is None and difference_scale is None:
@@ -626,7 +669,7 @@ class BiLSTMMSANetwork(nn.Module):
         if stem_stride is None:
             self.stem = None
         elif stem == "conv":
-            self.stem = ConvStem(n_channels, hidden_size, stem_kernel_size, stem_stride)
+            self.stem = ConvStem(n_channels, hidden_size, stem_kernel_size, stem_stride, stem_pool)
         elif stem in DILATED_STEMS:
             dilations = (1,) if stem_dilations is None else stem_dilations
             # The filters shared out over the dilations, and those added at dilation one.
@@ -636,10 +679,10 @@ class BiLSTMMSANetwork(nn.Module):
                 "mixed": (hidden_size - hidden_size // 2, hidden_size // 2),
             }[stem]
             self.stem = DilatedConvStem(
-                n_channels, shared, stem_kernel_size, dilations, stem_stride, undilated
+                n_channels, shared, stem_kernel_size, dilations, stem_stride, undilated, stem_pool
             )
         else:
-            self.stem = InceptionStem(n_channels, hidden_size, stem_stride)
+            self.stem = InceptionStem(n_channels, hidden_size, stem_stride, pool=stem_pool)
         if self.stem is not None:
             n_channels = self.stem.output_size
         self.encoder = BiLSTMEncoder(n_channels, hidden_size, num_layers, bidirectional, dropout)

@@ -64,6 +64,12 @@ hidden_size : int, default=64
         The front-end's shortening factor (with a ``stem``). ``"auto"`` takes
         ``max(1, round(median training length / {auto_steps}))``, so that the BiLSTM
         reads about {auto_steps} steps (``stem_stride_`` holds the value).
+    stem_pool : {{"mean", "max", "mean+max"}}, default="mean"
+        What the front-end keeps of each window of ``stem_stride`` steps (with a
+        ``stem``): the mean of each feature over the window's real steps, its maximum,
+        or both (twice the features for the BiLSTM). Maxima keep short peaks that a
+        mean over a long window dilutes; CV on training splits kept the mean (see
+        ``docs/method.md``, "The window maximum").
     n_estimators : int or "auto", default=1
         Networks in a seed ensemble: ``n_estimators`` independently initialised
         networks, each trained on its own loss on the same batches, kept in one

@@ -12,6 +12,7 @@ from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSAR
 from sklearn_bilstm_msa._data import check_collection
 from sklearn_bilstm_msa._network import (
     MATMUL_POOL_MAX_STRIDE,
+    STEM_POOLS,
     ConvStem,
     DilatedConvStem,
     InceptionStem,
@@ -33,16 +34,20 @@ from .conftest import FAST, assert_float32_close, make_bump_data, make_shared_sh
 
 #: Each front-end, built for ``n_channels`` and a stride (small, for speed).
 STEM_FACTORIES = {
-    "conv": lambda n_channels, stride: ConvStem(n_channels, 5, kernel_size=7, stride=stride),
-    "dilated": lambda n_channels, stride: DilatedConvStem(
-        n_channels, 7, kernel_size=3, dilations=(1, 2, 4, 8), stride=stride
+    "conv": lambda n_channels, stride, pool: ConvStem(
+        n_channels, 5, kernel_size=7, stride=stride, pool=pool
     ),
-    "dilated+conv": lambda n_channels, stride: DilatedConvStem(
-        n_channels, 7, kernel_size=3, dilations=(1, 2, 4, 8), stride=stride, undilated=5
+    "dilated": lambda n_channels, stride, pool: DilatedConvStem(
+        n_channels, 7, kernel_size=3, dilations=(1, 2, 4, 8), stride=stride, pool=pool
     ),
-    "inception": lambda n_channels, stride: InceptionStem(n_channels, 6, stride=stride),
-    "inception-2-blocks-narrow": lambda n_channels, stride: InceptionStem(
-        n_channels, 4, stride=stride, depth=2, kernel_sizes=(3, 5, 7), bottleneck=3
+    "dilated+conv": lambda n_channels, stride, pool: DilatedConvStem(
+        n_channels, 7, 3, dilations=(1, 2, 4, 8), stride=stride, undilated=5, pool=pool
+    ),
+    "inception": lambda n_channels, stride, pool: InceptionStem(
+        n_channels, 6, stride=stride, pool=pool
+    ),
+    "inception-2-blocks-narrow": lambda n_channels, stride, pool: InceptionStem(
+        n_channels, 4, stride=stride, depth=2, kernel_sizes=(3, 5, 7), bottleneck=3, pool=pool
     ),
 }
 
@@ -51,11 +56,14 @@ STEM_FACTORIES = {
 # 3 and 8 are summed by a matrix product, 13 by avg_pool1d (MATMUL_POOL_MAX_STRIDE).
 @pytest.mark.parametrize("stride", [1, 3, 8, 13])
 @pytest.mark.parametrize("kind", list(STEM_FACTORIES))
-def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(kind, stride, n_channels):
+@pytest.mark.parametrize("pool", STEM_POOLS)
+def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(
+    kind, stride, n_channels, pool
+):
     """Equal and unequal lengths, alone and in a batch, padded with zeros or garbage
     (large values, which would win a max-pool that saw them) give the same output."""
     torch.manual_seed(0)
-    stem = STEM_FACTORIES[kind](n_channels, stride)
+    stem = STEM_FACTORIES[kind](n_channels, stride, pool)
     lengths = torch.tensor([17, 17, 9, 2, 1])
     x = torch.randn(5, 17, n_channels)
     out, out_lengths = stem(x, lengths)
@@ -90,6 +98,29 @@ def test_shortening_is_the_mean_over_each_windows_real_steps(stride):
             expected = window.mean(1) if window.shape[1] else torch.zeros(4)
             assert_float32_close(out[i, j], expected)
         assert out_lengths[i] == -(-n // stride)
+
+
+@pytest.mark.parametrize("stride", [1, 3, MATMUL_POOL_MAX_STRIDE + 1])
+def test_window_maximum_is_over_each_windows_real_steps(stride):
+    """``pool="max"`` keeps each window's maximum over its real steps (zero beyond the
+    series); ``"mean+max"`` the means of :func:`shorten` and then the maxima."""
+    torch.manual_seed(0)
+    lengths = torch.tensor([40, 23, 1])
+    mask = step_mask(torch.zeros(3, 40), lengths).float()
+    z = torch.rand(3, 4, 40) * mask.unsqueeze(1)  # ReLU-like features, zero at padding
+    maxima, _ = ConvStem(1, 4, stride=stride, pool="max").shorten(z, mask, lengths)
+    assert maxima.shape == (3, -(-40 // stride), 4)
+    for i, n in enumerate(lengths.tolist()):
+        for j in range(maxima.shape[1]):
+            window = z[i, :, j * stride : min((j + 1) * stride, n)]
+            expected = window.amax(1) if window.shape[1] else torch.zeros(4)
+            assert torch.equal(maxima[i, j], expected)
+    means, _ = ConvStem(1, 4, stride=stride).shorten(z, mask, lengths)
+    both, _ = ConvStem(1, 4, stride=stride, pool="mean+max").shorten(z, mask, lengths)
+    assert torch.equal(both, torch.cat([means, maxima], dim=2))
+    assert ConvStem(1, 4, pool="mean+max").output_size == 8
+    with pytest.raises(ValueError, match="stem_pool must be one of"):
+        ConvStem(1, 4, pool="median")
 
 
 def test_inception_stem_is_three_residual_blocks_of_four_branches():
@@ -179,6 +210,18 @@ def test_a_dilated_classifier_fits_saves_and_reports_its_dilations(tmp_path):
     both = BiLSTMMSAClassifier(**FAST, stem="dilated+conv").fit(X, y)
     assert both.stem_dilations_ == (1, 2, 4)
     assert both.net_.module_.stem.output_size == 2 * FAST["hidden_size"]
+
+
+def test_a_classifier_with_window_maxima_fits_saves_and_restores_them(tmp_path):
+    X, y = make_bump_data(n_cases=40, n_timepoints=30)
+    clf = BiLSTMMSAClassifier(**FAST, stem="dilated+conv", stem_pool="mean+max").fit(X, y)
+    stem = clf.net_.module_.stem
+    assert stem.pool == "mean+max" and stem.output_size == 4 * FAST["hidden_size"]
+    assert clf.net_.module_.encoder.lstm.input_size == 4 * FAST["hidden_size"]
+    clf.save_weights(tmp_path / "maxima.pt")
+    restored = BiLSTMMSAClassifier.load_weights(tmp_path / "maxima.pt")
+    assert restored.stem_pool == "mean+max"
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
 
 
 def test_inception_blocks_never_normalise_across_the_batch():
@@ -393,17 +436,20 @@ def test_auto_n_estimators_survives_weights_files_and_warm_start(tmp_path):
 
 
 @pytest.mark.numerics
-# Windows summed by a matrix product (3) and by avg_pool1d (13), see MATMUL_POOL_MAX_STRIDE.
-@pytest.mark.parametrize("stride", [3, 13])
-def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path, stride):
+# Windows summed by a matrix product (3) and by avg_pool1d (13), see MATMUL_POOL_MAX_STRIDE;
+# and window maxima.
+@pytest.mark.parametrize(
+    ("stride", "pool"), [(3, "mean"), (13, "mean"), (3, "mean+max"), (13, "max")]
+)
+def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path, stride, pool):
     pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
     from sklearn_bilstm_msa.onnx import OnnxPredictor
 
     X, y = bump_data
     ragged = [x[:, : 5 + i % 20] for i, x in enumerate(X)]
-    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}, stem="conv", stem_stride=stride).fit(
-        ragged, y
-    )
+    clf = BiLSTMMSAClassifier(
+        **{**FAST, "n_estimators": 2}, stem="conv", stem_stride=stride, stem_pool=pool
+    ).fit(ragged, y)
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "model.onnx"))
     for batch in (ragged, X[:1], X[:, :, :2]):
         np.testing.assert_allclose(

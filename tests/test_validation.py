@@ -122,6 +122,7 @@ def test_unknown_device_is_refused(device):
         ("hidden_size", 0, "hidden_size must be a positive integer"),
         ("max_epochs", 2.5, "max_epochs must be a positive integer"),
         ("context", "mean", "context must be one of"),
+        ("stem_pool", "median", "stem_pool must be one of"),
         ("dropout", 1.0, "dropout must be in"),
         ("validation_fraction", 1.5, "validation_fraction must be in"),
         ("lr", 0, "lr must be positive"),

@@ -201,6 +201,14 @@ CANDIDATES = {
     },
     "dilated+conv, 16 steps": {"stem": "dilated+conv", "n_estimators": 1, "stem_steps": 16},
     "dilated+conv, 200 epochs": {"stem": "dilated+conv", "n_estimators": 1, "max_epochs": 200},
+    # Pass twenty-five (issue 18): what the front-end keeps of each window, the maximum
+    # or the mean and the maximum, in place of the mean.
+    "dilated+conv, window max": {"stem": "dilated+conv", "n_estimators": 1, "stem_pool": "max"},
+    "dilated+conv, window mean+max": {
+        "stem": "dilated+conv",
+        "n_estimators": 1,
+        "stem_pool": "mean+max",
+    },
     # Pass twenty-one (issue 18): the front-end alone (the ablation's FrontEnd-MSA,
     # 0.891 against the defaults' 0.873 on its twelve test splits), by CV.
     "dilated+conv, no LSTM": {"stem": "dilated+conv", "n_estimators": 1, "num_layers": 0},
