@@ -56,6 +56,27 @@ def median_ms(step, repeats):
     return 1e3 * float(np.median(times))
 
 
+def forward_backward_ms(function, x, repeats):
+    """Milliseconds (median of ``repeats``) of ``function(x)`` without gradients (as in
+    prediction) and of ``function(x).sum().backward()`` with ``x`` as a leaf (a training
+    step's passes). For the benchmarks that compare two code paths on one tensor."""
+
+    def predict():
+        with torch.no_grad():
+            function(x)
+
+    def train():
+        function(x.detach().requires_grad_()).sum().backward()
+
+    return median_ms(predict, repeats), median_ms(train, repeats)
+
+
+def old_against_new(old, new):
+    """Two ``forward_backward_ms`` results as ``old new old/new | old new old/new``
+    (a ratio above 1: the new path is faster)."""
+    return " | ".join(f"{o:8.2f} {n:8.2f} {o / n:5.2f}" for o, n in zip(old, new, strict=True))
+
+
 def timings(stem, length, repeats):
     torch.manual_seed(0)
     net = network(stem, length)

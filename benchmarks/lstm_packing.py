@@ -14,7 +14,7 @@ backward), and the ratio ``packed / plain``. Not part of the test suite::
 import argparse
 
 import torch
-from front_end import median_ms  # benchmarks/ is on the path of a script run from it
+from front_end import forward_backward_ms, old_against_new  # benchmarks/ is on the path
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
@@ -27,18 +27,6 @@ def packed(lstm, x):
     lengths = torch.full((x.shape[0],), x.shape[1])
     sequence = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
     return pad_packed_sequence(lstm(sequence)[0], batch_first=True)[0]
-
-
-def timings(run, lstm, x, repeats):
-    def predict():
-        with torch.no_grad():
-            run(lstm, x)
-
-    def train():
-        lstm.zero_grad()
-        run(lstm, x.detach().requires_grad_()).sum().backward()
-
-    return median_ms(predict, repeats), median_ms(train, repeats)
 
 
 def main(argv=None):
@@ -55,13 +43,9 @@ def main(argv=None):
     for shape in args.shapes:
         batch, steps = (int(v) for v in shape.split("x"))
         x = torch.randn(batch, steps, args.features)
-        with_packing = timings(packed, lstm, x, args.repeats)
-        without = timings(plain, lstm, x, args.repeats)
-        print(
-            f"{shape:>13} | {with_packing[0]:7.2f} {without[0]:7.2f} "
-            f"{with_packing[0] / without[0]:5.2f} | {with_packing[1]:7.2f} {without[1]:7.2f} "
-            f"{with_packing[1] / without[1]:5.2f}"
-        )
+        with_packing = forward_backward_ms(lambda t: packed(lstm, t), x, args.repeats)
+        without = forward_backward_ms(lambda t: plain(lstm, t), x, args.repeats)
+        print(f"{shape:>13} | {old_against_new(with_packing, without)}")
 
 
 if __name__ == "__main__":

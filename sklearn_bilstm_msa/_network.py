@@ -102,6 +102,10 @@ class BiLSTMEncoder(nn.Module):
 #: ``stem_pool`` values: what the front-end keeps of each window of features.
 STEM_POOLS = ("mean", "max", "mean+max")
 
+#: Pooling windows up to this many steps are summed by a matrix product, longer ones by
+#: ``avg_pool1d`` (``_ShorteningStem._window_sums``).
+MATMUL_POOL_MAX_STRIDE = 12
+
 
 class _ShorteningStem(nn.Module):
     """What every front-end shares: the mean (or maximum, or both) over non-overlapping
@@ -157,8 +161,7 @@ class _ShorteningStem(nn.Module):
                 # series; a window beyond it sums zeros, and the clamp keeps 0 / 0 out).
                 counts = self.window_counts(lengths.to(mask.device), n_steps)  # (N, T')
                 counts = counts.clamp(min=1).unsqueeze(1).to(parts[0].dtype)  # (N, 1, T')
-                window_sum = self._window_sums(mask.shape[1], n_steps, parts[0])
-                pooled += [window_sum(part) / counts for part in parts]  # (N, F_j, T')
+                pooled += [total / counts for total in self._window_sums(parts, n_steps)]
             if self.pool != "mean":
                 pooled += [
                     nn.functional.max_pool1d(part, self.stride, ceil_mode=True) for part in parts
@@ -166,31 +169,40 @@ class _ShorteningStem(nn.Module):
         z = pooled[0] if len(pooled) == 1 else torch.cat(pooled, dim=1)  # (N, F, T')
         return z.transpose(1, 2), self.output_lengths(lengths)  # (N, T', F), (N,)
 
-    def _window_sums(self, n_in, n_out, like):
-        """A function that sums (N, F, T) over the windows of ``stride`` steps.
+    def _window_sums(self, parts, n_out):
+        """The sums of each block (N, F_j, T) of ``parts`` over the ``n_out`` windows of
+        ``stride`` steps: a list of (N, F_j, n_out).
 
-        Short windows: a product with the (T, T') 0/1 matrix of which step lies in which
-        window. Long ones: ``avg_pool1d`` (``ceil_mode`` for a short last window) times
-        the steps of each window inside the tensor. On one CPU thread the product is 2-5
-        times faster up to ten-step windows (forward; 1.8-3.9 with the backward pass),
-        level around sixteen and 10-25% slower from twenty on (``benchmarks/pooling.py``);
-        both give the sum of the same terms.
+        Short windows by :meth:`_window_sums_by_product`, long ones by
+        :meth:`_window_sums_by_avg_pool`. On one CPU thread the product predicted 2-6
+        times faster up to ten-step windows (1.5-4 times with the backward pass), and
+        from twenty steps on ``avg_pool1d`` predicted 10-35% faster, with training
+        passes that vary from run to run (``benchmarks/pooling.py``); both give the sum of
+        the same terms.
         """
-        stride = self.stride
-        if stride <= MATMUL_POOL_MAX_STRIDE:
-            steps = torch.arange(n_in, device=like.device)  # (T,)
-            windows = torch.arange(n_out, device=like.device)  # (T',)
-            member = torch.div(steps, stride, rounding_mode="floor").unsqueeze(1) == windows
-            member = member.to(like.dtype)  # (T, T')
-            return lambda part: torch.matmul(part, member)  # (N, F_j, T')
-        whole = torch.full((1,), n_in, device=like.device)  # the tensor as one series
+        if self.stride <= MATMUL_POOL_MAX_STRIDE:
+            return self._window_sums_by_product(parts, n_out)
+        return self._window_sums_by_avg_pool(parts, n_out)
+
+    def _window_sums_by_product(self, parts, n_out):
+        """Window sums as a product with the (T, T') 0/1 matrix of which step lies in
+        which window (built once for all blocks)."""
+        like = parts[0]
+        steps = torch.arange(like.shape[2], device=like.device)  # (T,)
+        windows = torch.arange(n_out, device=like.device)  # (T',)
+        member = torch.div(steps, self.stride, rounding_mode="floor").unsqueeze(1) == windows
+        member = member.to(like.dtype)  # (T, T')
+        return [torch.matmul(part, member) for part in parts]  # (N, F_j, T') each
+
+    def _window_sums_by_avg_pool(self, parts, n_out):
+        """Window sums as ``avg_pool1d`` (``ceil_mode`` for a short last window) times
+        the steps of each window inside the tensor."""
+        like = parts[0]
+        whole = torch.full((1,), like.shape[2], device=like.device)  # the tensor as one series
         inside = self.window_counts(whole, n_out).to(like.dtype)  # (1, T')
-        return lambda part: nn.functional.avg_pool1d(part, stride, ceil_mode=True) * inside
-
-
-#: Pooling windows up to this many steps are summed by a matrix product, longer ones by
-#: ``avg_pool1d`` (``_ShorteningStem._window_sums``).
-MATMUL_POOL_MAX_STRIDE = 12
+        return [
+            nn.functional.avg_pool1d(part, self.stride, ceil_mode=True) * inside for part in parts
+        ]  # (N, F_j, T') each
 
 
 class InputViews(nn.Module):
