@@ -202,6 +202,7 @@ class SeriesNetEstimator(BaseEstimator):
             precision=self.precision,
             augment_scale=self.augment_scale,
             augment_noise=self.augment_noise,
+            predict_batch_steps=self.batch_size == "auto",
             iterator_train__pin_memory=cuda,
             iterator_valid__pin_memory=cuda,
             criterion=self._criterion,
@@ -259,7 +260,8 @@ class SeriesNetEstimator(BaseEstimator):
     def _predict_batch_size(self):
         """Batches for prediction and the hold-out: ``batch_size`` as given; with
         ``"auto"``, whose small training batches are a training choice (more steps per
-        epoch on small sets), ``AUTO_BATCH_MAX``."""
+        epoch on small sets), ``AUTO_BATCH_MAX`` (which the net raises for short series
+        predicted, ``auto_predict_batch_size``)."""
         return self.batch_size if self.batch_size != "auto" else AUTO_BATCH_MAX
 
     def _seed(self):

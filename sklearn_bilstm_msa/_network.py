@@ -45,6 +45,16 @@ def step_mask(x, lengths):
     return steps.unsqueeze(0) < lengths.to(x.device).unsqueeze(1)  # (N, T)
 
 
+def has_padding(lengths, n_steps):
+    """Whether any series of ``lengths`` (N,) is shorter than the batch's ``n_steps``.
+
+    Where none is, masking changes nothing and is skipped. (A host sync on a GPU. The
+    ONNX export traces a padded batch, so its graph takes the masked path, which is
+    exact for any batch.)
+    """
+    return not bool((lengths == n_steps).all())
+
+
 def window_radii(window_sizes):
     """Half-widths ``r = (w - 1) / 2`` of validated window widths.
 
@@ -87,7 +97,7 @@ class BiLSTMEncoder(nn.Module):
         total_length = x.shape[1]
         # pack_padded_sequence wants the lengths on the CPU, as int64.
         lengths = lengths.to("cpu", torch.int64)
-        if bool((lengths == total_length).all()):
+        if not has_padding(lengths, total_length):
             # No padding in this batch: packing would change nothing but the cost
             # (on a CPU the packed kernels take up to 1.35 times as long,
             # benchmarks/lstm_packing.py).
@@ -103,7 +113,7 @@ class BiLSTMEncoder(nn.Module):
 STEM_POOLS = ("mean", "max", "mean+max")
 
 #: Pooling windows up to this many steps are summed by a matrix product, longer ones by
-#: ``avg_pool1d`` (``_ShorteningStem._window_sums``).
+#: a reshape (prediction) or ``avg_pool1d`` (training; ``_ShorteningStem._window_sums``).
 MATMUL_POOL_MAX_STRIDE = 12
 
 
@@ -173,16 +183,21 @@ class _ShorteningStem(nn.Module):
         """The sums of each block (N, F_j, T) of ``parts`` over the ``n_out`` windows of
         ``stride`` steps: a list of (N, F_j, n_out).
 
-        Short windows by :meth:`_window_sums_by_product`, long ones by
-        :meth:`_window_sums_by_avg_pool`. On one CPU thread the product predicted 2-6
-        times faster up to ten-step windows (1.5-4 times with the backward pass), and
-        from twenty steps on ``avg_pool1d`` predicted 10-35% faster, with training
-        passes that vary from run to run (``benchmarks/pooling.py``); both give the sum of
-        the same terms.
+        Windows of up to ``MATMUL_POOL_MAX_STRIDE`` steps by
+        :meth:`_window_sums_by_product`; longer ones by :meth:`_window_sums_by_reshape`
+        where no gradient is recorded (prediction) and by
+        :meth:`_window_sums_by_avg_pool` where one is (training), whose backward pass is
+        the faster. On one CPU thread the product predicted 2-6 times faster than
+        ``avg_pool1d`` up to ten-step windows (1.5-4 times with the backward pass); from
+        twenty steps on the reshape predicted 1.5-2.2 times faster than ``avg_pool1d``
+        but took up to twice as long with the backward pass (``benchmarks/pooling.py``).
+        All three give the sum of the same terms, up to float32 rounding.
         """
         if self.stride <= MATMUL_POOL_MAX_STRIDE:
             return self._window_sums_by_product(parts, n_out)
-        return self._window_sums_by_avg_pool(parts, n_out)
+        if torch.is_grad_enabled():
+            return self._window_sums_by_avg_pool(parts, n_out)
+        return self._window_sums_by_reshape(parts, n_out)
 
     def _window_sums_by_product(self, parts, n_out):
         """Window sums as a product with the (T, T') 0/1 matrix of which step lies in
@@ -193,6 +208,18 @@ class _ShorteningStem(nn.Module):
         member = torch.div(steps, self.stride, rounding_mode="floor").unsqueeze(1) == windows
         member = member.to(like.dtype)  # (T, T')
         return [torch.matmul(part, member) for part in parts]  # (N, F_j, T') each
+
+    def _window_sums_by_reshape(self, parts, n_out):
+        """Window sums as sums over the last axis of each block's first ``T // s *
+        s`` steps seen as (N, F_j, T // s, s) (a view, no copy), with the steps after
+        them (the short last window; none where ``s`` divides ``T``) summed apart."""
+        whole = parts[0].shape[2] // self.stride * self.stride  # steps in full windows
+        sums = []
+        for part in parts:
+            full = part[..., :whole].unflatten(2, (-1, self.stride)).sum(dim=3)
+            rest = part[..., whole:].sum(dim=2, keepdim=True)  # zeros if none are left
+            sums.append(torch.cat([full, rest], dim=2)[..., :n_out])  # (N, F_j, T')
+        return sums
 
     def _window_sums_by_avg_pool(self, parts, n_out):
         """Window sums as ``avg_pool1d`` (``ceil_mode`` for a short last window) times
@@ -296,8 +323,12 @@ class ConvStem(_ShorteningStem):
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
         mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
-        z = torch.relu(self.conv((x * mask.unsqueeze(-1)).transpose(1, 2)))  # (N, F, T)
-        z = z * mask.unsqueeze(1)  # padded steps out of every window
+        padded = has_padding(lengths, x.shape[1])
+        if padded:
+            x = x * mask.unsqueeze(-1)  # zero at padding
+        z = torch.relu_(self.conv(x.transpose(1, 2)))  # (N, F, T)
+        if padded:
+            z = z * mask.unsqueeze(1)  # padded steps out of every window
         return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
 
 
@@ -370,9 +401,13 @@ class DilatedConvStem(_ShorteningStem):
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
         mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
+        if not has_padding(lengths, x.shape[1]):
+            x = x.transpose(1, 2)  # (N, C, T)
+            z = [torch.relu_(conv(x)) for conv in self.convs]  # J blocks (N, F_j, T)
+            return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
         x = (x * mask.unsqueeze(-1)).transpose(1, 2)  # (N, C, T), zero at padding
         step = mask.unsqueeze(1)  # (N, 1, T): padded steps out of every window
-        z = [torch.relu(conv(x)) * step for conv in self.convs]  # J blocks (N, F_j, T)
+        z = [torch.relu_(conv(x)) * step for conv in self.convs]  # J blocks (N, F_j, T)
         return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
 
 

@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, load_weights
-from sklearn_bilstm_msa._training import HoldoutSplit, holdout_size
+from sklearn_bilstm_msa._training import HoldoutSplit, auto_predict_batch_size, holdout_size
 
 from .conftest import FAST, assert_float32_close, make_bump_data
 
@@ -403,9 +403,19 @@ def test_auto_batch_size_is_a_tenth_of_the_cases_within_bounds(n_cases, expected
     assert clf.batch_size_ == expected
     assert clf.net_.batch_size == expected
     assert clf.get_params()["batch_size"] == "auto"  # the parameter is left as given
-    # Prediction goes in batches of the rule's upper bound, whatever the training batch.
+    # Prediction goes in batches of auto_predict_batch_size, whatever the training
+    # batch: 128 cases for these 6-step series.
     batches = list(clf.net_.get_iterator(clf.net_.get_dataset({"x": X}), training=False))
-    assert len(batches[0][0]["x"]) == min(32, n_cases)
+    assert len(batches[0][0]["x"]) == min(128, n_cases)
+
+
+@pytest.mark.parametrize(
+    "lengths, expected",
+    [([6, 82], 128), ([512], 128), ([400, 601], 109), ([1460], 44), ([2844], 32), ([], 128)],
+)
+def test_auto_prediction_batches_hold_about_a_fixed_number_of_steps(lengths, expected):
+    """2**16 steps of the longest series predicted, between 32 and 128 cases."""
+    assert auto_predict_batch_size(np.array(lengths, dtype=int)) == expected
 
 
 def test_a_given_batch_size_is_also_the_prediction_batch(bump_data):

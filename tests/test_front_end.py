@@ -53,7 +53,8 @@ STEM_FACTORIES = {
 
 
 @pytest.mark.parametrize("n_channels", [1, 2])
-# 3 and 8 are summed by a matrix product, 13 by avg_pool1d (MATMUL_POOL_MAX_STRIDE).
+# 3 and 8 are summed by a matrix product, 13 by avg_pool1d in training and a reshape in
+# prediction (MATMUL_POOL_MAX_STRIDE).
 @pytest.mark.parametrize("stride", [1, 3, 8, 13])
 @pytest.mark.parametrize("kind", list(STEM_FACTORIES))
 @pytest.mark.parametrize("pool", STEM_POOLS)
@@ -82,15 +83,18 @@ def test_stem_shortens_to_ceil_length_over_stride_and_ignores_padding(
 
 
 @pytest.mark.parametrize("stride", [2, 5, MATMUL_POOL_MAX_STRIDE, MATMUL_POOL_MAX_STRIDE + 1, 40])
-def test_shortening_is_the_mean_over_each_windows_real_steps(stride):
-    """Both ways of summing windows (matrix product, avg_pool1d) give the plain mean of
-    each window's real steps, the last (short) window included, and zero beyond."""
+@pytest.mark.parametrize("grad", [True, False], ids=["training", "prediction"])
+def test_shortening_is_the_mean_over_each_windows_real_steps(stride, grad):
+    """Every way of summing windows (matrix product; avg_pool1d where a gradient is
+    recorded, a reshape where none is) gives the plain mean of each window's real steps,
+    the last (short) window included, and zero beyond."""
     torch.manual_seed(0)
     stem = ConvStem(1, 3, stride=stride)
     lengths = torch.tensor([100, 61, 1])
     z = torch.rand(3, 4, 100) * step_mask(torch.zeros(3, 100), lengths).unsqueeze(1)
     mask = step_mask(torch.zeros(3, 100), lengths).float()
-    out, out_lengths = stem.shorten(z, mask, lengths)
+    with torch.set_grad_enabled(grad):
+        out, out_lengths = stem.shorten(z, mask, lengths)
     assert out.shape == (3, -(-100 // stride), 4)
     for i, n in enumerate(lengths.tolist()):
         for j in range(out.shape[1]):
@@ -436,7 +440,8 @@ def test_auto_n_estimators_survives_weights_files_and_warm_start(tmp_path):
 
 
 @pytest.mark.numerics
-# Windows summed by a matrix product (3) and by avg_pool1d (13), see MATMUL_POOL_MAX_STRIDE;
+# Windows summed by a matrix product (3) and by a reshape (13; predictions are made without
+# gradients), see MATMUL_POOL_MAX_STRIDE;
 # and window maxima.
 @pytest.mark.parametrize(
     ("stride", "pool"), [(3, "mean"), (13, "mean"), (3, "mean+max"), (13, "max")]
