@@ -75,7 +75,9 @@ def main():
         )
         start = time.perf_counter()
         for candidate, estimator in candidates().items():
-            scores = cross_validate(estimator, data.X_train, data.y_train, cv=cv, n_jobs=args.n_jobs)
+            scores = cross_validate(
+                estimator, data.X_train, data.y_train, cv=cv, n_jobs=args.n_jobs
+            )
             rows.append(
                 {
                     "dataset": name,
