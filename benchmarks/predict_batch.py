@@ -5,20 +5,20 @@
 cases. This script fits the defaults for one epoch on each training split (what a
 prediction costs depends on the network's shape, not on its weights) and times the
 prediction of the official test split on one thread in batches of each ``--sizes`` and of
-the rule, interleaved, best of ``--repeats``, and checks that the probabilities agree to
-float32 precision. It prints milliseconds per batch size, and each one's ratio to
-batches of 32 (below 1: faster). Not part of the test suite::
+the rule, one after another, the median of ``--repeats`` after a warm-up, and checks that
+the probabilities agree to float32 precision. It prints milliseconds per batch size, and
+each one's ratio to batches of 32 (below 1: faster). Not part of the test suite::
 
     python benchmarks/predict_batch.py --data-dir ../shared/data/uea
     python benchmarks/predict_batch.py --datasets CBF ACSF1 --sizes 32 128 --repeats 5
 """
 
 import argparse
-import time
 import warnings
 
 import numpy as np
 import torch
+from front_end import median_ms  # benchmarks/ is on the path of a script run from it
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
 from sklearn_bilstm_msa._training import auto_predict_batch_size
@@ -26,16 +26,6 @@ from sklearn_bilstm_msa.benchmark import load_dataset
 
 #: Series of 82 to 2844 steps, one network and five.
 DATASETS = "TwoLeadECG ECG200 CBF FiftyWords InsectEPGRegularTrain Computers ACSF1 Rock"
-
-
-def best_seconds(function, repeats):
-    function()  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main(argv=None):
@@ -60,17 +50,13 @@ def main(argv=None):
         for size in [*args.sizes, "rule"]:
             clf.net_.predict_batch_steps = size == "rule"
             clf.net_.iterator_valid__batch_size = 32 if size == "rule" else size
-            seconds[size] = best_seconds(
-                lambda c=clf, X=data.X_test: c.predict_proba(X), args.repeats
-            )
+            seconds[size] = median_ms(lambda c=clf, X=data.X_test: c.predict_proba(X), args.repeats)
             proba = clf.predict_proba(data.X_test)
             if reference is None:
                 reference = proba
             np.testing.assert_allclose(proba, reference, rtol=1e-4, atol=1e-5)
         base = seconds[args.sizes[0]]
-        columns = " ".join(
-            f"{size}: {1e3 * s:7.1f} ({s / base:4.2f})" for size, s in seconds.items()
-        )
+        columns = " ".join(f"{size}: {ms:7.1f} ({ms / base:4.2f})" for size, ms in seconds.items())
         print(f"{name} {lengths.max()} {rule} | {columns}", flush=True)
 
 

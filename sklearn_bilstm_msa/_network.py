@@ -401,13 +401,14 @@ class DilatedConvStem(_ShorteningStem):
     def forward(self, x, lengths):
         """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
         mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
-        if not has_padding(lengths, x.shape[1]):
-            x = x.transpose(1, 2)  # (N, C, T)
-            z = [torch.relu_(conv(x)) for conv in self.convs]  # J blocks (N, F_j, T)
-            return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
-        x = (x * mask.unsqueeze(-1)).transpose(1, 2)  # (N, C, T), zero at padding
-        step = mask.unsqueeze(1)  # (N, 1, T): padded steps out of every window
-        z = [torch.relu_(conv(x)) * step for conv in self.convs]  # J blocks (N, F_j, T)
+        padded = has_padding(lengths, x.shape[1])
+        if padded:
+            x = x * mask.unsqueeze(-1)  # zero at padding
+        x = x.transpose(1, 2)  # (N, C, T)
+        z = [torch.relu_(conv(x)) for conv in self.convs]  # J blocks (N, F_j, T)
+        if padded:
+            step = mask.unsqueeze(1)  # (N, 1, T): padded steps out of every window
+            z = [block * step for block in z]
         return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
 
 

@@ -381,14 +381,10 @@ class LengthBucketSampler(torch.utils.data.Sampler):
         return full * self.pool_batches + -(-rest // self.batch_size)
 
 
-def _dataset_lengths(dataset, x_axis=None):
-    """Series lengths of a skorch Dataset of ``{"x", "lengths"}`` (or a Subset of one);
-    without ``"lengths"``, the size of ``x``'s axis ``x_axis`` for every case."""
+def _dataset_lengths(dataset):
+    """Series lengths of a skorch Dataset of ``{"x", "lengths"}`` (or a Subset of one)."""
     if isinstance(dataset, torch.utils.data.Subset):
-        return _dataset_lengths(dataset.dataset, x_axis)[np.asarray(dataset.indices)]
-    if "lengths" not in dataset.X and x_axis is not None:
-        x = dataset.X["x"]
-        return np.full(len(x), np.shape(x)[x_axis])
+        return _dataset_lengths(dataset.dataset)[np.asarray(dataset.indices)]
     return np.asarray(dataset.X["lengths"])
 
 
@@ -499,7 +495,7 @@ class SeriesNetMixin:
                 return self.iterator_train(dataset, batch_sampler=sampler, **kwargs)
         if not training and self.predict_batch_steps:
             kwargs = self.get_params_for("iterator_valid")
-            kwargs["batch_size"] = auto_predict_batch_size(_dataset_lengths(dataset, x_axis=1))
+            kwargs["batch_size"] = auto_predict_batch_size(_dataset_lengths(dataset))
             return self.iterator_valid(dataset, **kwargs)
         return super().get_iterator(dataset, training=training)
 

@@ -405,7 +405,8 @@ def test_auto_batch_size_is_a_tenth_of_the_cases_within_bounds(n_cases, expected
     assert clf.get_params()["batch_size"] == "auto"  # the parameter is left as given
     # Prediction goes in batches of auto_predict_batch_size, whatever the training
     # batch: 128 cases for these 6-step series.
-    batches = list(clf.net_.get_iterator(clf.net_.get_dataset({"x": X}), training=False))
+    net_input = {"x": X, "lengths": np.full(n_cases, X.shape[-1])}  # as the estimator's
+    batches = list(clf.net_.get_iterator(clf.net_.get_dataset(net_input), training=False))
     assert len(batches[0][0]["x"]) == min(128, n_cases)
 
 

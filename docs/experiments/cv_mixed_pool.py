@@ -27,8 +27,8 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from cv_recipe import n_folds, print_tables  # docs/experiments/ is on the path
 from sklearn.ensemble import VotingClassifier
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 
@@ -66,13 +66,10 @@ def main():
     rows = []
     for name in args.datasets:
         data = load_dataset(name, data_dir=args.data_dir, offline=True)
-        smallest = int(np.unique(data.y_train, return_counts=True)[1].min())
-        if smallest < 2:
-            print(f"{name}: skipped, a class has {smallest} training case (no stratified CV)")
+        folds = n_folds(name, data.y_train, args.folds)
+        if folds is None:
             continue
-        cv = RepeatedStratifiedKFold(
-            n_splits=min(args.folds, smallest), n_repeats=1, random_state=0
-        )
+        cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=1, random_state=0)
         start = time.perf_counter()
         for candidate, estimator in candidates().items():
             scores = cross_validate(
@@ -89,13 +86,7 @@ def main():
         print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
         if args.out:  # after every dataset, so that an interrupted pass keeps what it did
             pd.DataFrame(rows).to_csv(args.out, index=False)
-    table = pd.DataFrame(rows)
-    accuracy = table.pivot(index="dataset", columns="candidate", values="cv_accuracy")
-    accuracy.loc["Mean"] = accuracy.mean()
-    fit = table.pivot(index="dataset", columns="candidate", values="fit_s")
-    fit.loc["Mean"] = fit.mean()
-    print("\nCV accuracy on the training splits\n" + accuracy.to_markdown(floatfmt=".3f"))
-    print("\nMean fit seconds per CV fit\n" + fit.to_markdown(floatfmt=".1f"))
+    print_tables(rows)
 
 
 if __name__ == "__main__":

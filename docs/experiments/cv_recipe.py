@@ -248,15 +248,13 @@ def main():
     rows = []
     for name in args.datasets:
         data = load_dataset(name, data_dir=args.data_dir, offline=True)
-        smallest = int(np.unique(data.y_train, return_counts=True)[1].min())
-        if smallest < 2:
-            print(f"{name}: skipped, a class has {smallest} training case (no stratified CV)")
+        folds = n_folds(name, data.y_train, args.folds)
+        if folds is None:
             continue
         grid = [
             {k: [v] for k, v in {"n_jobs": 1, **resolve(CANDIDATES[c], data.X_train)}.items()}
             for c in args.candidates
         ]
-        folds = min(args.folds, smallest)
         start = time.perf_counter()
         search = GridSearchCV(
             BiLSTMMSAClassifier(random_state=0),
@@ -275,6 +273,23 @@ def main():
         print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
         if args.out:  # after every dataset, so that an interrupted pass keeps what it did
             pd.DataFrame(rows).to_csv(args.out, index=False)
+    print_tables(rows)
+
+
+def n_folds(name, y, folds):
+    """``folds``, or fewer if the smallest class has fewer cases; None (and a line that
+    says why) where a class has a single case, which stratified CV cannot split."""
+    smallest = int(np.unique(y, return_counts=True)[1].min())
+    if smallest < 2:
+        print(f"{name}: skipped, a class has {smallest} training case (no stratified CV)")
+        return None
+    return min(folds, smallest)
+
+
+def print_tables(rows):
+    """The CV accuracy and the mean fit seconds of ``rows`` (dicts of ``dataset``,
+    ``candidate``, ``cv_accuracy``, ``fit_s``), a dataset per row and a candidate per
+    column, with their means."""
     table = pd.DataFrame(rows)
     accuracy = table.pivot(index="dataset", columns="candidate", values="cv_accuracy")
     accuracy.loc["Mean"] = accuracy.mean()
