@@ -43,6 +43,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         stem=None,
         stem_stride="auto",
         stem_pool="mean",
+        stem_skip=False,
         n_estimators=1,
         dropout=0.1,
         max_epochs=100,
@@ -75,6 +76,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.stem = stem
         self.stem_stride = stem_stride
         self.stem_pool = stem_pool
+        self.stem_skip = stem_skip
         self.n_estimators = n_estimators
         self.dropout = dropout
         self.max_epochs = max_epochs
@@ -115,6 +117,10 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         check_positive_int("stem_stride", self.stem_stride, allow_auto=True)
         if self.stem_pool not in STEM_POOLS:
             raise ValueError(f"stem_pool must be one of {STEM_POOLS}, got {self.stem_pool!r}.")
+        if not isinstance(self.stem_skip, (bool, np.bool_)):
+            raise ValueError(f"stem_skip must be True or False, got {self.stem_skip!r}.")
+        if self.stem_skip and self.stem is None:
+            raise ValueError("stem_skip=True needs a front-end: set stem (e.g. 'dilated+conv').")
         if self.context not in CONTEXT_MODES:
             raise ValueError(f"context must be one of {CONTEXT_MODES}, got {self.context!r}.")
         if not 0.0 <= self.dropout < 1.0:
@@ -163,6 +169,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         if self.stem_stride_ is not None:
             params["stem"] = self.stem
             params["stem_pool"] = self.stem_pool
+            params["stem_skip"] = bool(self.stem_skip)
         if getattr(self, "stem_dilations_", None) is not None:
             params["stem_dilations"] = self.stem_dilations_
         if self.n_estimators_ == 1:
@@ -219,6 +226,7 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         params.setdefault("n_estimators", 1)
         params.setdefault("difference", False)
         params.setdefault("stem_pool", "mean")
+        params.setdefault("stem_skip", False)
         return params
 
     def export_onnx(self, path, opset_version=18):

@@ -125,6 +125,7 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         stem="dilated+conv",
         stem_stride="auto",
         stem_pool="mean",
+        stem_skip=False,
         n_estimators="auto",
         dropout=0.1,
         max_epochs=100,

@@ -682,6 +682,10 @@ class BiLSTMMSANetwork(nn.Module):
         The dilations of a dilated stem (``DILATED_STEMS``; None: ``(1,)``).
     stem_pool : {"mean", "max", "mean+max"}
         What the stem keeps of each window (:meth:`_ShorteningStem.shorten`).
+    stem_skip : bool
+        With a stem, the head also reads the stem's features summarised over the whole
+        series (:meth:`stem_summary`: their mean over the real input steps and their
+        largest window value), beside the attention's context.
     step_shift, step_scale, difference_scale : Tensor or None
         Fixed views of the input stacked before everything else
         (:class:`InputViews`); all None (the default): the input as it is.
@@ -705,6 +709,7 @@ class BiLSTMMSANetwork(nn.Module):
         difference_scale=None,
         stem_dilations=None,
         stem_pool="mean",
+        stem_skip=False,
     ):
         super().__init__()
         if step_shift is None and difference_scale is None:
@@ -733,6 +738,9 @@ class BiLSTMMSANetwork(nn.Module):
             self.stem = InceptionStem(n_channels, hidden_size, stem_stride, pool=stem_pool)
         if self.stem is not None:
             n_channels = self.stem.output_size
+        if stem_skip and self.stem is None:
+            raise ValueError("stem_skip needs a front-end (a stem_stride).")
+        self.stem_skip = bool(stem_skip)
         self.encoder = BiLSTMEncoder(n_channels, hidden_size, num_layers, bidirectional, dropout)
         features = self.encoder.output_size
         if len(window_sizes) > 0:
@@ -740,6 +748,8 @@ class BiLSTMMSANetwork(nn.Module):
             features = self.attention.output_size
         else:
             self.attention = None
+        if self.stem_skip:
+            features += 2 * n_channels  # the stem's mean and maximum (stem_summary)
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(features, n_outputs)
 
@@ -778,13 +788,26 @@ class BiLSTMMSANetwork(nn.Module):
         weights = weights.repeat_interleave(self.stem.stride, dim=2)[:, :, : x.shape[1]]
         return weights * self._mask(x, lengths).unsqueeze(1).to(weights.dtype)  # (N, S, T)
 
+    def stem_summary(self, z, mask, lengths):
+        """The stem's features ``z`` (N, T', F) over the whole series: their mean over
+        the real input steps (each window weighted by its real steps, so with
+        ``stem_pool="mean"`` the mean of the full-resolution features) and their largest
+        window value over the real windows ``mask`` (N, T'), from the input ``lengths``:
+        (N, 2F). The features are ReLU outputs (>= 0), so padded windows are set to 0."""
+        counts = self.stem.window_counts(lengths.to(z.device), z.shape[1]).to(z.dtype)  # (N, T')
+        mean = torch.einsum("nt,ntf->nf", counts, z) / counts.sum(1, keepdim=True)  # (N, F)
+        peak = z.masked_fill(~mask.unsqueeze(-1), 0.0).amax(dim=1)  # (N, F)
+        return torch.cat([mean, peak], dim=1)  # (N, 2F)
+
     def forward(self, x, lengths):
         """Logits (N, n_outputs) of series ``x`` (N, T, C) with true ``lengths`` (N,)."""
         x = self._trim(x, lengths)  # (N, T', C)
-        x, lengths = self.front_end(x, lengths)  # (N, T'', F) with a stem
-        mask = self._mask(x, lengths)  # (N, T'')
-        h = self.encoder(x, lengths)  # (N, T'', D*H), eq. (1)
+        z, z_lengths = self.front_end(x, lengths)  # (N, T'', F) with a stem
+        mask = self._mask(z, z_lengths)  # (N, T'')
+        h = self.encoder(z, z_lengths)  # (N, T'', D*H), eq. (1)
         context = pool_states(h, mask, self.attention)  # (N, S*D*H) or (N, D*H)
+        if self.stem_skip:
+            context = torch.cat([context, self.stem_summary(z, mask, lengths)], dim=1)
         return self.head(self.dropout(context))  # (N, n_outputs), eq. (6) before softmax
 
 

@@ -70,6 +70,12 @@ hidden_size : int, default=64
         or both (twice the features for the BiLSTM). Maxima keep short peaks that a
         mean over a long window dilutes; CV on training splits kept the mean (see
         ``docs/method.md``, "The window maximum").
+    stem_skip : bool, default=False
+        With a ``stem``, the output layer also reads the front-end's features
+        summarised over the whole series, their mean over the real steps and their
+        largest window value (2 features per front-end feature), beside the
+        attention's context: a path around the BiLSTM, as the global average pooling
+        of InceptionTime and ResNet.
     n_estimators : int or "auto", default=1
         Networks in a seed ensemble: ``n_estimators`` independently initialised
         networks, each trained on its own loss on the same batches, kept in one
