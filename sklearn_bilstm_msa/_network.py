@@ -26,7 +26,9 @@ __all__ = [
     "SeedEnsemble",
     "MultiScaleAttention",
     "BiLSTMMSANetwork",
+    "head_input",
     "pool_states",
+    "stem_summary",
     "window_radii",
 ]
 
@@ -643,6 +645,28 @@ def pool_states(h, mask, attention):
     return attention(h, mask)  # (N, S*F)
 
 
+def stem_summary(stem, z, mask, lengths):
+    """A stem's features ``z`` (N, T', F) over the whole series: their mean over the real
+    input steps (each window weighted by its real steps, so with ``stem_pool="mean"`` the
+    mean of the full-resolution features) and their largest window value over the real
+    windows ``mask`` (N, T'), for input ``lengths`` (N,): (N, 2F). The features are ReLU
+    outputs (>= 0), so padded windows, set to 0, never win the maximum."""
+    counts = stem.window_counts(lengths.to(z.device), z.shape[1]).to(z.dtype)  # (N, T')
+    mean = torch.einsum("nt,ntf->nf", counts, z) / counts.sum(1, keepdim=True)  # (N, F)
+    peak = z.masked_fill(~mask.unsqueeze(-1), 0.0).amax(dim=1)  # (N, F)
+    return torch.cat([mean, peak], dim=1)  # (N, 2F)
+
+
+def head_input(h, mask, attention, stem=None, z=None, lengths=None):
+    """What the output layer reads: the context of hidden states ``h`` (N, T', D*H)
+    (:func:`pool_states`), and with a ``stem`` (``stem_skip``) the :func:`stem_summary`
+    of its features ``z`` (N, T', F) beside it, for input ``lengths``."""
+    context = pool_states(h, mask, attention)  # (N, S*D*H) or (N, D*H)
+    if stem is None:
+        return context
+    return torch.cat([context, stem_summary(stem, z, mask, lengths)], dim=1)
+
+
 class BiLSTMMSANetwork(nn.Module):
     """BiLSTM + multi-scale attention network: class logits or regression values out.
 
@@ -684,7 +708,7 @@ class BiLSTMMSANetwork(nn.Module):
         What the stem keeps of each window (:meth:`_ShorteningStem.shorten`).
     stem_skip : bool
         With a stem, the head also reads the stem's features summarised over the whole
-        series (:meth:`stem_summary`: their mean over the real input steps and their
+        series (:func:`stem_summary`: their mean over the real input steps and their
         largest window value), beside the attention's context.
     step_shift, step_scale, difference_scale : Tensor or None
         Fixed views of the input stacked before everything else
@@ -788,27 +812,15 @@ class BiLSTMMSANetwork(nn.Module):
         weights = weights.repeat_interleave(self.stem.stride, dim=2)[:, :, : x.shape[1]]
         return weights * self._mask(x, lengths).unsqueeze(1).to(weights.dtype)  # (N, S, T)
 
-    def stem_summary(self, z, mask, lengths):
-        """The stem's features ``z`` (N, T', F) over the whole series: their mean over
-        the real input steps (each window weighted by its real steps, so with
-        ``stem_pool="mean"`` the mean of the full-resolution features) and their largest
-        window value over the real windows ``mask`` (N, T'), from the input ``lengths``:
-        (N, 2F). The features are ReLU outputs (>= 0), so padded windows are set to 0."""
-        counts = self.stem.window_counts(lengths.to(z.device), z.shape[1]).to(z.dtype)  # (N, T')
-        mean = torch.einsum("nt,ntf->nf", counts, z) / counts.sum(1, keepdim=True)  # (N, F)
-        peak = z.masked_fill(~mask.unsqueeze(-1), 0.0).amax(dim=1)  # (N, F)
-        return torch.cat([mean, peak], dim=1)  # (N, 2F)
-
     def forward(self, x, lengths):
         """Logits (N, n_outputs) of series ``x`` (N, T, C) with true ``lengths`` (N,)."""
         x = self._trim(x, lengths)  # (N, T', C)
         z, z_lengths = self.front_end(x, lengths)  # (N, T'', F) with a stem
         mask = self._mask(z, z_lengths)  # (N, T'')
         h = self.encoder(z, z_lengths)  # (N, T'', D*H), eq. (1)
-        context = pool_states(h, mask, self.attention)  # (N, S*D*H) or (N, D*H)
-        if self.stem_skip:
-            context = torch.cat([context, self.stem_summary(z, mask, lengths)], dim=1)
-        return self.head(self.dropout(context))  # (N, n_outputs), eq. (6) before softmax
+        skip = self.stem if self.stem_skip else None
+        features = head_input(h, mask, self.attention, skip, z, lengths)  # (N, S*D*H [+ 2F])
+        return self.head(self.dropout(features))  # (N, n_outputs), eq. (6) before softmax
 
 
 class SeedEnsemble(nn.Module):

@@ -37,7 +37,7 @@ import torch
 from torch import nn
 
 from ._data import MIN_STD, check_collection, check_n_channels
-from ._network import BiLSTMMSANetwork, SeedEnsemble, pool_states, step_mask
+from ._network import BiLSTMMSANetwork, SeedEnsemble, head_input, step_mask
 
 __all__ = ["OnnxPredictor", "export_onnx"]
 
@@ -110,18 +110,19 @@ class _ExportNetwork(nn.Module):
         self.encoder = _UnpackedEncoder(network.encoder.lstm)
         self.attention = network.attention
         self.head = network.head
+        self.stem_skip = network.stem_skip
 
     def forward(self, x, lengths):
         if self.views is not None:
             x = self.views(x, lengths)  # (N, T, V*C)
-        if self.stem is not None:
-            x, lengths = self.stem(x, lengths)  # (N, ceil(T / s), F)
-        mask = BiLSTMMSANetwork._mask(x, lengths)  # (N, T)
-        steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)  # (1, T)
-        last = lengths.unsqueeze(1) - 1  # (N, 1)
-        reverse_index = torch.where(mask, last - steps, steps)  # (N, T)
-        h = self.encoder(x, mask, reverse_index)  # (N, T, D*H)
-        return self.head(pool_states(h, mask, self.attention))
+        z, z_lengths = (x, lengths) if self.stem is None else self.stem(x, lengths)
+        mask = BiLSTMMSANetwork._mask(z, z_lengths)  # (N, T')
+        steps = torch.arange(z.shape[1], device=z.device).unsqueeze(0)  # (1, T')
+        last = z_lengths.unsqueeze(1) - 1  # (N, 1)
+        reverse_index = torch.where(mask, last - steps, steps)  # (N, T')
+        h = self.encoder(z, mask, reverse_index)  # (N, T', D*H)
+        skip = self.stem if self.stem_skip else None
+        return self.head(head_input(h, mask, self.attention, skip, z, lengths))
 
 
 def _series_standardized(x, lengths):

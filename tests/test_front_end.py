@@ -17,6 +17,7 @@ from sklearn_bilstm_msa._network import (
     DilatedConvStem,
     InceptionStem,
     SeedEnsemble,
+    stem_summary,
     step_mask,
 )
 from sklearn_bilstm_msa._training import (
@@ -228,6 +229,43 @@ def test_a_classifier_with_window_maxima_fits_saves_and_restores_them(tmp_path):
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
 
 
+def test_stem_summary_is_the_full_resolution_mean_and_the_largest_window():
+    """With mean windows, the summary's mean is the mean of the stem's features over
+    every real input step (not over windows, which a short last window would skew), and
+    its maximum the largest window mean, padding and garbage ignored."""
+    torch.manual_seed(0)
+    net = BiLSTMMSANetwork(
+        1, 2, hidden_size=4, stem="conv", stem_stride=4, stem_skip=True, window_sizes=(3,)
+    )
+    lengths = torch.tensor([10, 7])
+    x = torch.randn(2, 10, 1)
+    x[1, 7:] = 1e3  # garbage beyond the second series
+    z, z_lengths = net.front_end(x, lengths)
+    summary = stem_summary(net.stem, z, step_mask(z, z_lengths), lengths)
+    assert summary.shape == (2, 2 * net.stem.output_size)
+    for i, n in enumerate(lengths.tolist()):
+        full = torch.relu(net.stem.conv(x[i : i + 1, :n].transpose(1, 2)))[0]  # (F, n)
+        windows = [full[:, k : k + 4].mean(1) for k in range(0, n, 4)]
+        expected = torch.cat([full.mean(1), torch.stack(windows).amax(0)])
+        assert_float32_close(summary[i].detach(), expected.detach())
+
+
+def test_stem_skip_widens_the_head_and_keeps_padding_invariance(bump_data, tmp_path):
+    X, y = bump_data
+    ragged = [x[:, : 5 + i % 20] for i, x in enumerate(X)]
+    clf = BiLSTMMSAClassifier(**FAST, stem="dilated+conv", stem_skip=True).fit(ragged, y)
+    net = clf.net_.module_
+    # The attention's context, then the mean and the largest window of each stem feature.
+    assert net.head.in_features == net.attention.output_size + 2 * net.stem.output_size
+    proba = clf.predict_proba(ragged)
+    one_by_one = np.concatenate([clf.predict_proba([x]) for x in ragged[:4]])
+    assert_float32_close(one_by_one, proba[:4])
+    clf.save_weights(tmp_path / "skip.pt")
+    restored = BiLSTMMSAClassifier.load_weights(tmp_path / "skip.pt")
+    assert restored.stem_skip is True
+    np.testing.assert_array_equal(restored.predict_proba(ragged), proba)
+
+
 def test_inception_blocks_never_normalise_across_the_batch():
     """A series' output does not depend on the other series of its batch, in training
     mode too (batch norm would tie them)."""
@@ -318,6 +356,8 @@ def test_auto_stride_reads_about_32_steps_of_the_median_training_length():
         ({"n_estimators": 0}, "n_estimators must be a positive integer"),
         ({"n_estimators": "Auto"}, "n_estimators must be a positive integer or 'auto'"),
         ({"n_estimators": 2.0}, "n_estimators must be a positive integer or 'auto'"),
+        ({"stem": None, "stem_skip": True}, "stem_skip=True needs a front-end"),
+        ({"stem": "conv", "stem_skip": "yes"}, "stem_skip must be True or False"),
     ],
 )
 def test_bad_front_end_or_ensemble_parameters_are_refused(bump_data, params, message):
@@ -442,18 +482,24 @@ def test_auto_n_estimators_survives_weights_files_and_warm_start(tmp_path):
 @pytest.mark.numerics
 # Windows summed by a matrix product (3) and by a reshape (13; predictions are made without
 # gradients), see MATMUL_POOL_MAX_STRIDE;
-# and window maxima.
+# window maxima; and the stem's summary beside the context (stem_skip).
 @pytest.mark.parametrize(
-    ("stride", "pool"), [(3, "mean"), (13, "mean"), (3, "mean+max"), (13, "max")]
+    ("stride", "pool", "skip"),
+    [(3, "mean", False), (13, "mean", False), (3, "mean+max", False), (13, "max", False)]
+    + [(3, "mean", True), (13, "mean", True)],
 )
-def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path, stride, pool):
+def test_a_stemmed_ensemble_exports_to_one_onnx_graph(bump_data, tmp_path, stride, pool, skip):
     pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
     from sklearn_bilstm_msa.onnx import OnnxPredictor
 
     X, y = bump_data
     ragged = [x[:, : 5 + i % 20] for i, x in enumerate(X)]
     clf = BiLSTMMSAClassifier(
-        **{**FAST, "n_estimators": 2}, stem="conv", stem_stride=stride, stem_pool=pool
+        **{**FAST, "n_estimators": 2},
+        stem="conv",
+        stem_stride=stride,
+        stem_pool=pool,
+        stem_skip=skip,
     ).fit(ragged, y)
     onnx_model = OnnxPredictor(clf.export_onnx(tmp_path / "model.onnx"))
     for batch in (ragged, X[:1], X[:, :, :2]):
