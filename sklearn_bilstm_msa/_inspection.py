@@ -107,7 +107,7 @@ default="integrated_gradients"
         data = self._check_input(X)
         targets, probabilities = self._attribution_targets(data, target)
         if window is None:
-            window = auto_stem_stride(data.lengths)  # the stem's windows, about T / 32
+            window = auto_stem_stride(data.lengths)  # the stem's windows, about T / AUTO_STEM_STEPS
         module = self.net_.module_
         module.eval()
         device = self.net_.device
