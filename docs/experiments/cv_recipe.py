@@ -327,7 +327,10 @@ def n_folds(name, y, folds):
 def print_tables(rows):
     """The CV accuracy and the mean fit seconds of ``rows`` (dicts of ``dataset``,
     ``candidate``, ``cv_accuracy``, ``fit_s``), a dataset per row and a candidate per
-    column, with their means."""
+    column, with their means; a line saying so where no dataset was cross-validated."""
+    if not rows:
+        print("\nNo dataset was cross-validated: no table.")
+        return
     table = pd.DataFrame(rows)
     accuracy = table.pivot(index="dataset", columns="candidate", values="cv_accuracy")
     accuracy.loc["Mean"] = accuracy.mean()
