@@ -247,6 +247,7 @@ CANDIDATES = {
         "window_sizes": (7, 15, 31),
     },
     "64 steps, lr=1e-2": {"stem": "dilated+conv", "n_estimators": 1, "lr": 1e-2},
+    # (Pass thirty: 0.808 and 0.806 against 0.819; neither adopted.)
     # Pass twenty-one (issue 18): the front-end alone (the ablation's FrontEnd-MSA,
     # 0.891 against the defaults' 0.873 on its twelve test splits), by CV.
     "dilated+conv, no LSTM": {"stem": "dilated+conv", "n_estimators": 1, "num_layers": 0},
