@@ -4,7 +4,7 @@
 is shorter than the batch; without padding it runs the LSTM on the plain tensor, which
 computes the same. This script times both on one thread, in one run, for the default
 network's BiLSTM (``2 x 64`` features of ``stem="dilated+conv"`` in, ``H = 64``) at
-batch sizes and lengths after the front-end's shortening (about 64 steps), and prints
+batch sizes and lengths after the front-end's shortening (about 32 steps), and prints
 milliseconds for prediction (forward, no gradients) and a training step (forward and
 backward), and the ratio ``packed / plain``. Not part of the test suite::
 

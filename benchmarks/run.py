@@ -11,7 +11,7 @@ the absolute figures behind it on the lines before. Goals (issue 5):
 
 Each fit ratio and slope has a ``_paper`` line too: the same measurement for the paper's
 model (``stem=None, normalize="channel", difference=False``). The default model's stem
-shortens every series to about 64 steps before the BiLSTM, so its ``scaling_t`` is well below 1 by
+shortens every series to about 32 steps before the BiLSTM, so its ``scaling_t`` is well below 1 by
 design; ``scaling_t_paper`` is the BiLSTM's own slope.
 
 And, for information, ``onnx_vs_torch_predict_batch16`` (small-batch latency) and

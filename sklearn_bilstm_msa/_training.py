@@ -89,7 +89,7 @@ def isolated_torch_state(seed, n_jobs):
 
 
 #: ``stem_stride="auto"`` shortens the median training series to about this many steps.
-AUTO_STEM_STEPS = 64
+AUTO_STEM_STEPS = 32
 
 
 def auto_stem_stride(lengths):

@@ -330,12 +330,12 @@ def test_attention_of_a_stemmed_network_lies_on_the_input_time_axis(context, ste
         assert torch.allclose(weights[i : i + 1].sum(-1), total, atol=1e-6)
 
 
-def test_auto_stride_reads_about_64_steps_of_the_median_training_length():
-    assert AUTO_STEM_STEPS == 64
+def test_auto_stride_reads_about_32_steps_of_the_median_training_length():
+    assert AUTO_STEM_STEPS == 32
     assert auto_stem_stride([10, 20, 30]) == 1
-    assert auto_stem_stride([470] * 5) == 7
-    assert auto_stem_stride([100, 2500, 2500]) == 39
-    X, y = make_bump_data(n_cases=20, n_timepoints=192)
+    assert auto_stem_stride([470] * 5) == 15
+    assert auto_stem_stride([100, 2500, 2500]) == 78
+    X, y = make_bump_data(n_cases=20, n_timepoints=96)
     clf = BiLSTMMSAClassifier(**FAST, stem="conv").fit(X, y)
     assert clf.stem_stride_ == 3
     assert BiLSTMMSAClassifier(**FAST, stem="conv", stem_stride=5).fit(X, y).stem_stride_ == 5
