@@ -509,17 +509,18 @@ def step_statistics(collection, weights=None):
     return mean, np.maximum(std, STEP_STD_FLOOR * channel_std)
 
 
-def shared_shape(collection, weights=None):
+def shared_shape(collection, weights=None, share=None):
     """Whether equal-length series share one shape: the mean over steps of the spread
-    between series is below ``AUTO_STEP_SHARE`` of each channel's overall spread
-    (spreads weighted by the case ``weights`` when given)."""
+    between series is below ``share`` (default ``AUTO_STEP_SHARE``) of each channel's
+    overall spread (spreads weighted by the case ``weights`` when given)."""
+    share = AUTO_STEP_SHARE if share is None else share
     if not collection.equal_length or collection.n_cases < 2:
         return False
     values = collection.values.astype(np.float64)  # (N, T, C)
     between = _mean_std(values, weights)[1].mean(axis=0)  # (C,)
     flat = values.reshape(-1, values.shape[2])  # (N*T, C)
     overall = _mean_std(flat, _step_weights(collection, weights))[1]  # (C,)
-    return bool(np.all(between < AUTO_STEP_SHARE * np.maximum(overall, 1e-12)))
+    return bool(np.all(between < share * np.maximum(overall, 1e-12)))
 
 
 def difference_scale(collection, n_values, weights=None):
