@@ -9,7 +9,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSARegressor
-from sklearn_bilstm_msa._data import check_collection
+from sklearn_bilstm_msa._data import check_collection, shared_shape
 from sklearn_bilstm_msa._network import (
     MATMUL_POOL_MAX_STRIDE,
     STEM_POOLS,
@@ -632,3 +632,15 @@ def test_series_standardisation_makes_predictions_invariant_to_scale_and_shift(t
     restored = BiLSTMMSAClassifier.load_weights(tmp_path / "series.pt")
     assert restored.normalize_ == "series"
     np.testing.assert_array_equal(restored.predict_proba(X), proba)
+
+
+def test_shared_shape_compares_the_spread_between_series_with_a_share_of_the_channels():
+    # Each series is a sine (channel spread sqrt(1/2)) plus noise of spread 0.5: the
+    # spread between series is about 0.5 / sqrt(0.75) = 0.58 of the channel's.
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 4 * np.pi, 200)
+    X = np.sin(t)[None, None, :] + 0.5 * rng.standard_normal((60, 1, 200))
+    collection = check_collection(X)
+    assert not shared_shape(collection)  # AUTO_STEP_SHARE, 0.5
+    assert shared_shape(collection, share=0.7)
+    assert not shared_shape(collection, share=0.55)
