@@ -363,11 +363,28 @@ CANDIDATES = {
     # is the regulariser not yet tried on this network (pass twelve tried 1e-2 with
     # dropout 0.3, on the issue-6 network and five small sets). Rule written before the
     # run: as pass thirty-five's, on the same 48 sets and folds.
+    # (Result: 0.821 against 0.818, +0.30, 17 up, 25 level, 6 down; under 0.5, not
+    # adopted.)
     "dilated+conv, weight_decay=1e-2": {
         "stem": "dilated+conv",
         "n_estimators": 1,
         "stem_steps": 32,
         "weight_decay": 1e-2,
+    },
+    # Pass thirty-eight (issue 18): pass thirty-seven's weight decay gained on 17 sets
+    # and lost on 6, most on the larger one-network sets (the kitchen and EOG sets,
+    # FingerMovements), too little for its rule. One step further, 1e-1, judged on
+    # fresh folds (--cv-seed 1) against "dilated+conv, 32 steps" re-run on them, since
+    # pass thirty-seven's folds suggested the direction. Rule written before the run:
+    # weight_decay=1e-1 becomes the default if it scores at least 0.5 points over the
+    # baseline on the 48 sets, with more sets up than down, the univariate mean not
+    # lower and the multivariate at most 1 point lower; then only if the 41-set run
+    # keeps the cost bounds.
+    "dilated+conv, weight_decay=1e-1": {
+        "stem": "dilated+conv",
+        "n_estimators": 1,
+        "stem_steps": 32,
+        "weight_decay": 1e-1,
     },
     # Pass twenty-one (issue 18): the front-end alone (the ablation's FrontEnd-MSA,
     # 0.891 against the defaults' 0.873 on its twelve test splits), by CV.
