@@ -393,6 +393,8 @@ CANDIDATES = {
     # thirty-one's 48 sets and folds. How far a seed alone moves the 48-set mean and
     # the up / level / down counts is the noise floor against which the rules' 0.5
     # points are set.
+    # (Result: 0.810 against seed 0's 0.818, 16 up, 12 level, 20 down; single sets by
+    # up to 13 points.)
     "dilated+conv, 32 steps, seed 1": {
         "stem": "dilated+conv",
         "n_estimators": 1,
