@@ -401,7 +401,8 @@ CANDIDATES = {
         "stem_steps": 32,
         "random_state": 1,
     },
-    # Pass thirty-nine, a second sample: the same with random_state=2.
+    # Pass thirty-nine, a second sample: the same with random_state=2. (Result: 0.816;
+    # 0.59 above seed 1 with 23 sets up and 15 down.)
     "dilated+conv, 32 steps, seed 2": {
         "stem": "dilated+conv",
         "n_estimators": 1,
