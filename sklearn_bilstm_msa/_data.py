@@ -509,11 +509,10 @@ def step_statistics(collection, weights=None):
     return mean, np.maximum(std, STEP_STD_FLOOR * channel_std)
 
 
-def shared_shape(collection, weights=None, share=None):
+def shared_shape(collection, weights=None, share=AUTO_STEP_SHARE):
     """Whether equal-length series share one shape: the mean over steps of the spread
-    between series is below ``share`` (default ``AUTO_STEP_SHARE``) of each channel's
-    overall spread (spreads weighted by the case ``weights`` when given)."""
-    share = AUTO_STEP_SHARE if share is None else share
+    between series is below ``share`` of each channel's overall spread (spreads
+    weighted by the case ``weights`` when given)."""
     if not collection.equal_length or collection.n_cases < 2:
         return False
     values = collection.values.astype(np.float64)  # (N, T, C)
