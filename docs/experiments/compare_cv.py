@@ -1,6 +1,6 @@
 """Compare one CV candidate with a baseline, set by set, from ``cv_recipe.py``'s CSVs.
 
-The tables of CV passes thirty-two to thirty-eight in ``docs/method.md`` come from this
+The tables of CV passes thirty-two to thirty-nine in ``docs/method.md`` come from this
 script. The baseline's scores may come from other CSVs of the same folds (a pass that
 ran only the candidate reuses those of passes twenty-eight and thirty-one)::
 
