@@ -409,6 +409,33 @@ CANDIDATES = {
         "stem_steps": 32,
         "random_state": 2,
     },
+    # Pass forty (issue 18): pass thirty-two's capped stride, the strongest lead left,
+    # judged as pass thirty-nine says a pass must be: over several model seeds. The
+    # same 14 sets and fresh folds (--cv-seed 1) as pass thirty-two, the candidate and
+    # "dilated+conv, 32 steps" each with random_state 1 and 2 (pass thirty-two gave
+    # seed 0). Rule written before the run: the capped stride becomes
+    # stem_stride="auto" if the mean over the three seeds of its 14-set difference is
+    # at least 1.0 point (pass thirty-two's threshold), at least two of the three
+    # seeds' differences are positive, more sets are up than down in the seed-averaged
+    # per-set differences, and neither the univariate nor the multivariate
+    # seed-averaged mean is lower; and then only if benchmarks/predict_time.py keeps
+    # predict within 2 in one run and the 41-set run keeps fit within 3.
+    "dilated+conv, stride at most 16, seed 1": {
+        "stem": "dilated+conv",
+        "n_estimators": 1,
+        "stem_steps": 32,
+        "stem_max_stride": 16,
+        "stem_max_steps": 64,
+        "random_state": 1,
+    },
+    "dilated+conv, stride at most 16, seed 2": {
+        "stem": "dilated+conv",
+        "n_estimators": 1,
+        "stem_steps": 32,
+        "stem_max_stride": 16,
+        "stem_max_steps": 64,
+        "random_state": 2,
+    },
     # Pass twenty-one (issue 18): the front-end alone (the ablation's FrontEnd-MSA,
     # 0.891 against the defaults' 0.873 on its twelve test splits), by CV.
     "dilated+conv, no LSTM": {"stem": "dilated+conv", "n_estimators": 1, "num_layers": 0},
