@@ -13,6 +13,17 @@ ran only the candidate reuses those of passes twenty-eight and thirty-one)::
 Without ``--baseline`` the baseline comes from the candidate's own CSV. It prints each
 set's two scores and difference (points), the means over the univariate and the
 multivariate sets and over all, and how many sets went up, stayed level and went down.
+
+Since pass thirty-nine a pass compares over several model seeds: ``--pair CANDIDATE
+BASELINE`` once per seed (the two with the same ``random_state``, from any of the CSVs
+given) averages each set's scores over the seeds and adds each pair's own mean
+difference (pass forty)::
+
+    python docs/experiments/compare_cv.py docs/experiments/cv32_stride_cap_2026-12-06.csv \
+        docs/experiments/cv40_stride_cap_seeds_2026-12-06.csv \
+        --pair "dilated+conv, stride at most 16" "dilated+conv, 32 steps" \
+        --pair "dilated+conv, stride at most 16, seed 1" "dilated+conv, 32 steps, seed 1" \
+        --pair "dilated+conv, stride at most 16, seed 2" "dilated+conv, 32 steps, seed 2"
 """
 
 import argparse
@@ -62,10 +73,22 @@ def compare(baseline, candidate):
     return table, pd.DataFrame(summary).T, counts
 
 
+def compare_seeds(pairs):
+    """:func:`compare` over several model seeds: ``pairs`` holds one (candidate,
+    baseline) pair of CV-accuracy Series per seed, on the same folds. Each set's scores
+    are the means over the seeds. Also returns each pair's own mean difference over
+    all sets, in points."""
+    candidate = pd.concat([c for c, _ in pairs], axis=1).mean(axis=1)
+    baseline = pd.concat([b for _, b in pairs], axis=1).mean(axis=1)
+    table, summary, counts = compare(baseline, candidate)
+    per_pair = [float(compare(b, c)[0]["points"].mean()) for c, b in pairs]
+    return table, summary, counts, per_pair
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("csv", help="the candidate's CSV, from cv_recipe.py --out")
-    parser.add_argument("--candidate", required=True, help="its name in that CSV")
+    parser.add_argument("csv", nargs="+", help="the candidate's CSVs, from cv_recipe.py --out")
+    parser.add_argument("--candidate", help="its name in those CSVs")
     parser.add_argument("--baseline", nargs="+", help="CSVs with the baseline's scores")
     parser.add_argument(
         "--baseline-name",
@@ -73,14 +96,34 @@ def main():
         default=["dilated+conv, 32 steps"],
         help="the baseline's names in those CSVs (the first found per dataset)",
     )
+    parser.add_argument(
+        "--pair",
+        nargs=2,
+        action="append",
+        metavar=("CANDIDATE", "BASELINE"),
+        help="a candidate and its baseline with the same model seed, both in the CSVs "
+        "(repeat it once per seed; then the table is the mean over the seeds)",
+    )
     args = parser.parse_args()
-    candidate = scores([args.csv], [args.candidate])
-    baseline = scores(args.baseline or [args.csv], args.baseline_name)
-    table, summary, (up, level, down) = compare(baseline, candidate)
+    if args.pair:
+        paths = args.csv + (args.baseline or [])
+        pairs = [(scores(paths, [c]), scores(paths, [b])) for c, b in args.pair]
+        table, summary, counts, per_pair = compare_seeds(pairs)
+    elif args.candidate:
+        candidate = scores(args.csv, [args.candidate])
+        baseline = scores(args.baseline or args.csv, args.baseline_name)
+        table, summary, counts = compare(baseline, candidate)
+        per_pair = None
+    else:
+        parser.error("give --candidate, or --pair once per seed")
     print(table.sort_index().to_markdown(floatfmt=".3f"))
     print()
     print(summary.to_markdown(floatfmt=".3f"))
-    print(f"\nup / level / down: {up} / {level} / {down}")
+    print("\nup / level / down: {} / {} / {}".format(*counts))
+    if per_pair:
+        each = ", ".join(f"{p:+.2f}" for p in per_pair)
+        positive = sum(p > 0 for p in per_pair)
+        print(f"each pair's mean difference (points): {each}; {positive} positive")
 
 
 if __name__ == "__main__":
