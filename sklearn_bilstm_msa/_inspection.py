@@ -90,8 +90,9 @@ default="integrated_gradients"
         n_steps : int, default=32
             Integration steps of integrated gradients.
         window : int or None, default=None
-            Steps per occlusion window; ``None`` takes ``max(1, round(median length /
-            32))``.
+            Steps per occlusion window; ``None`` takes the stride that
+            ``stem_stride="auto"`` gives these series (about 32 windows, at most 16
+            steps each up to about 64 windows).
 
         Returns
         -------
@@ -107,7 +108,7 @@ default="integrated_gradients"
         data = self._check_input(X)
         targets, probabilities = self._attribution_targets(data, target)
         if window is None:
-            window = auto_stem_stride(data.lengths)  # the stem's windows, about T / AUTO_STEM_STEPS
+            window = auto_stem_stride(data.lengths)  # windows as the stem would cut them
         module = self.net_.module_
         module.eval()
         device = self.net_.device

@@ -10,7 +10,13 @@ import inspect
 import numbers
 import re
 
-from ._training import AUTO_ENSEMBLE_MAX_CASES, AUTO_ENSEMBLE_SIZE, AUTO_STEM_STEPS
+from ._training import (
+    AUTO_ENSEMBLE_MAX_CASES,
+    AUTO_ENSEMBLE_SIZE,
+    AUTO_STEM_MAX_STEPS,
+    AUTO_STEM_MAX_STRIDE,
+    AUTO_STEM_STEPS,
+)
 
 __all__ = [
     "BILSTM_ATTRIBUTES_DOC",
@@ -63,7 +69,10 @@ hidden_size : int, default=64
     stem_stride : int or "auto", default="auto"
         The front-end's shortening factor (with a ``stem``). ``"auto"`` takes
         ``max(1, round(median training length / {auto_steps}))``, so that the BiLSTM
-        reads about {auto_steps} steps (``stem_stride_`` holds the value).
+        reads about {auto_steps} steps, but windows of at most {auto_max_stride} steps
+        unless that gives more than {auto_max_steps} steps: a series of 1000 steps is
+        read in 63 windows of {auto_max_stride}, one of 2000 in about {auto_max_steps}
+        (``stem_stride_`` holds the value).
     stem_pool : {{"mean", "max", "mean+max"}}, default="mean"
         What the front-end keeps of each window of ``stem_stride`` steps (with a
         ``stem``): the mean of each feature over the window's real steps, its maximum,
@@ -297,6 +306,8 @@ def fill_shared_doc(
         parameters = (model.rstrip() + "\n    " + _TRAINING_PARAMETERS_DOC).format(
             holdout=holdout,
             auto_steps=AUTO_STEM_STEPS,
+            auto_max_stride=AUTO_STEM_MAX_STRIDE,
+            auto_max_steps=AUTO_STEM_MAX_STEPS,
             auto_members=AUTO_ENSEMBLE_SIZE,
             auto_members_cases=AUTO_ENSEMBLE_MAX_CASES,
             optimizer=optimizer,

@@ -90,11 +90,22 @@ def isolated_torch_state(seed, n_jobs):
 
 #: ``stem_stride="auto"`` shortens the median training series to about this many steps.
 AUTO_STEM_STEPS = 32
+#: ... with windows of at most this many steps (series longer than about 16 x 32 steps
+#: are read in more steps) ...
+AUTO_STEM_MAX_STRIDE = 16
+#: ... unless that gives the BiLSTM more than about this many steps (CV pass forty).
+AUTO_STEM_MAX_STEPS = 64
 
 
 def auto_stem_stride(lengths):
-    """``stem_stride="auto"``: ``max(1, round(median length / AUTO_STEM_STEPS))``."""
-    return int(max(1, round(float(np.median(lengths)) / AUTO_STEM_STEPS)))
+    """``stem_stride="auto"``: ``s = max(1, round(L / 64), min(round(L / 32), 16))`` for
+    ``L`` the median training length (``AUTO_STEM_MAX_STEPS``, ``AUTO_STEM_STEPS``,
+    ``AUTO_STEM_MAX_STRIDE``). Up to 528 steps that is ``round(L / 32)``, about 32
+    steps for the BiLSTM; longer series get windows of 16 steps, up to 64 steps for
+    the BiLSTM, and from about 1050 steps on ``round(L / 64)``, about 64."""
+    length = float(np.median(lengths))
+    stride = min(round(length / AUTO_STEM_STEPS), AUTO_STEM_MAX_STRIDE)
+    return int(max(1, round(length / AUTO_STEM_MAX_STEPS), stride))
 
 
 #: The filter width of the ``"conv"`` and ``"dilated"`` front-ends.

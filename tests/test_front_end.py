@@ -23,6 +23,8 @@ from sklearn_bilstm_msa._network import (
 from sklearn_bilstm_msa._training import (
     AUTO_ENSEMBLE_MAX_CASES,
     AUTO_ENSEMBLE_SIZE,
+    AUTO_STEM_MAX_STEPS,
+    AUTO_STEM_MAX_STRIDE,
     AUTO_STEM_STEPS,
     auto_n_estimators,
     auto_stem_dilations,
@@ -334,12 +336,28 @@ def test_auto_stride_reads_about_32_steps_of_the_median_training_length():
     assert AUTO_STEM_STEPS == 32
     assert auto_stem_stride([10, 20, 30]) == 1
     assert auto_stem_stride([470] * 5) == 15
-    assert auto_stem_stride([100, 2500, 2500]) == 78
+    assert auto_stem_stride([528] * 3) == 16  # round(16.5) == 16: the last 32-step stride
     X, y = make_bump_data(n_cases=20, n_timepoints=96)
     clf = BiLSTMMSAClassifier(**FAST, stem="conv").fit(X, y)
     assert clf.stem_stride_ == 3
     assert BiLSTMMSAClassifier(**FAST, stem="conv", stem_stride=5).fit(X, y).stem_stride_ == 5
     assert BiLSTMMSAClassifier(**FAST, stem=None).fit(X, y).stem_stride_ is None
+
+
+def test_auto_stride_caps_windows_at_16_steps_and_the_bilstm_at_about_64_steps():
+    # CV pass forty: long series keep windows of at most 16 steps ...
+    assert (AUTO_STEM_MAX_STRIDE, AUTO_STEM_MAX_STEPS) == (16, 64)
+    assert auto_stem_stride([560] * 3) == 16  # 35 steps, not round(560 / 32) = 18
+    assert auto_stem_stride([720, 720]) == 16  # the appliance sets: 45 steps
+    assert auto_stem_stride([1000]) == 16  # 63 steps
+    # ... unless that gives more than about 64 steps: then round(L / 64).
+    assert auto_stem_stride([1460]) == 23
+    assert auto_stem_stride([100, 2500, 2500]) == 39  # the median, 2500 steps
+    for length in range(1, 5000, 7):
+        stride = auto_stem_stride([length])
+        assert stride >= 1
+        assert -(-length // stride) <= 66  # never much above 64 steps
+        assert stride <= max(16, round(length / 64))
 
 
 @pytest.mark.parametrize(
