@@ -17,7 +17,8 @@ multivariate sets and over all, and how many sets went up, stayed level and went
 Since pass thirty-nine a pass compares over several model seeds: ``--pair CANDIDATE
 BASELINE`` once per seed (the two with the same ``random_state``, from any of the CSVs
 given) averages each set's scores over the seeds and adds each pair's own mean
-difference (pass forty)::
+difference (pass forty). A name ``"A|B"`` takes, per set, the first of A and B found,
+as ``--baseline-name`` does (pass forty-one's seed-0 baseline)::
 
     python docs/experiments/compare_cv.py docs/experiments/cv32_stride_cap_2026-12-06.csv \
         docs/experiments/cv40_stride_cap_seeds_2026-12-06.csv \
@@ -102,12 +103,13 @@ def main():
         action="append",
         metavar=("CANDIDATE", "BASELINE"),
         help="a candidate and its baseline with the same model seed, both in the CSVs "
-        "(repeat it once per seed; then the table is the mean over the seeds)",
+        "(repeat it once per seed; then the table is the mean over the seeds); "
+        "'A|B' names the first of A and B found per dataset",
     )
     args = parser.parse_args()
     if args.pair:
         paths = args.csv + (args.baseline or [])
-        pairs = [(scores(paths, [c]), scores(paths, [b])) for c, b in args.pair]
+        pairs = [(scores(paths, c.split("|")), scores(paths, b.split("|"))) for c, b in args.pair]
         table, summary, counts, per_pair = compare_seeds(pairs)
     elif args.candidate:
         candidate = scores(args.csv, [args.candidate])
