@@ -44,7 +44,8 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     classifies the concatenated context vectors. By default a small learned
     convolutional front-end, width-7 filters at dilation one beside dilated ones
     (spans up to the series' length), reads the series first and shortens long ones
-    to about 32 steps (``stem="dilated+conv"``), the network reads each channel's
+    to about 32 steps, in windows of at most 16 steps up to about 64 steps
+    (``stem="dilated+conv"``, ``stem_stride="auto"``), the network reads each channel's
     first difference beside it (``difference=True``), series of equal length that share one shape
     both per step and per channel (``normalize="auto"``), and training sets of at
     most 100 cases get a seed ensemble of five networks (``n_estimators="auto"``);
