@@ -97,15 +97,26 @@ AUTO_STEM_MAX_STRIDE = 16
 AUTO_STEM_MAX_STEPS = 64
 
 
-def auto_stem_stride(lengths):
+def auto_stem_stride(
+    lengths,
+    steps=AUTO_STEM_STEPS,
+    max_stride=AUTO_STEM_MAX_STRIDE,
+    max_steps=AUTO_STEM_MAX_STEPS,
+):
     """``stem_stride="auto"``: ``s = max(1, round(L / 64), min(round(L / 32), 16))`` for
     ``L`` the median training length (``AUTO_STEM_MAX_STEPS``, ``AUTO_STEM_STEPS``,
     ``AUTO_STEM_MAX_STRIDE``). Up to 528 steps that is ``round(L / 32)``, about 32
     steps for the BiLSTM; longer series get windows of 16 steps, up to 64 steps for
-    the BiLSTM, and from about 1050 steps on ``round(L / 64)``, about 64."""
+    the BiLSTM, and from about 1050 steps on ``round(L / 64)``, about 64.
+
+    The CV passes that chose it evaluate other values of the three; ``max_stride=None``
+    is the rule without a cap, ``max(1, round(L / steps))``, which ``"auto"`` was
+    before CV pass forty."""
     length = float(np.median(lengths))
-    stride = min(round(length / AUTO_STEM_STEPS), AUTO_STEM_MAX_STRIDE)
-    return int(max(1, round(length / AUTO_STEM_MAX_STEPS), stride))
+    stride = round(length / steps)
+    if max_stride is not None:
+        stride = max(round(length / max_steps), min(stride, max_stride))
+    return int(max(1, stride))
 
 
 #: The filter width of the ``"conv"`` and ``"dilated"`` front-ends.

@@ -353,6 +353,9 @@ def test_auto_stride_caps_windows_at_16_steps_and_the_bilstm_at_about_64_steps()
     # ... unless that gives more than about 64 steps: then round(L / 64).
     assert auto_stem_stride([1460]) == 23
     assert auto_stem_stride([100, 2500, 2500]) == 39  # the median, 2500 steps
+    # max_stride=None: the rule before the cap (what CV pass forty compared it with).
+    assert auto_stem_stride([100, 2500, 2500], max_stride=None) == 78
+    assert auto_stem_stride([2500], steps=64, max_stride=None) == 39
     for length in range(1, 5000, 7):
         stride = auto_stem_stride([length])
         assert stride >= 1

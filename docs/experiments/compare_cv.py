@@ -79,8 +79,9 @@ def compare_seeds(pairs):
     baseline) pair of CV-accuracy Series per seed, on the same folds. Each set's scores
     are the means over the seeds. Also returns each pair's own mean difference over
     all sets, in points."""
-    candidate = pd.concat([c for c, _ in pairs], axis=1).mean(axis=1)
-    baseline = pd.concat([b for _, b in pairs], axis=1).mean(axis=1)
+    # Only the sets that every pair scores, so that each set's mean is over all seeds.
+    candidate = pd.concat([c for c, _ in pairs], axis=1).dropna().mean(axis=1)
+    baseline = pd.concat([b for _, b in pairs], axis=1).dropna().mean(axis=1)
     table, summary, counts = compare(baseline, candidate)
     per_pair = [float(compare(b, c)[0]["points"].mean()) for c, b in pairs]
     return table, summary, counts, per_pair

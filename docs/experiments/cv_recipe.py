@@ -23,6 +23,7 @@ from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
 from sklearn_bilstm_msa._data import check_collection, shared_shape
+from sklearn_bilstm_msa._training import auto_stem_stride
 from sklearn_bilstm_msa.benchmark import load_dataset
 
 #: The first (0.1.0) defaults, spelled out, so that older candidates stay reproducible.
@@ -478,12 +479,8 @@ def resolve(candidate, X):
     steps = params.pop("stem_steps", None)
     max_stride = params.pop("stem_max_stride", None)
     max_steps = params.pop("stem_max_steps", None)
-    if steps is not None:
-        median = float(np.median(lengths))
-        stride = round(median / steps)
-        if max_stride is not None:
-            stride = max(round(median / max_steps), min(stride, max_stride))
-        params["stem_stride"] = int(max(1, stride))
+    if steps is not None:  # the package's rule, with this candidate's values
+        params["stem_stride"] = auto_stem_stride(lengths, steps, max_stride, max_steps)
     if str(params.get("callbacks")).startswith("swa"):  # a fresh callback per candidate
         from swa_prototype import StochasticWeightAveraging
 

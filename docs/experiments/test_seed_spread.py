@@ -21,6 +21,7 @@ cores)::
 import argparse
 import csv
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -36,8 +37,6 @@ FIELDS = ("dataset", "seed", "accuracy", "fit_seconds")
 
 def score(name, seed, data_dir):
     """Fit the defaults with ``random_state=seed`` on one thread; the test accuracy."""
-    import time
-
     import torch
 
     from sklearn_bilstm_msa import BiLSTMMSAClassifier
