@@ -24,8 +24,8 @@ import numpy as np
 import torch
 
 from sklearn_bilstm_msa import BiLSTMMSANetwork
-from sklearn_bilstm_msa._network import DILATED_STEMS
-from sklearn_bilstm_msa._training import auto_stem_dilations, auto_stem_stride
+from sklearn_bilstm_msa._defaults import auto_stem_dilations, auto_stem_stride
+from sklearn_bilstm_msa._stems import DILATED_STEMS
 
 
 def network(stem, length):

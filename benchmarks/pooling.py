@@ -22,8 +22,8 @@ import argparse
 import torch
 from front_end import forward_backward_ms  # benchmarks/ is on the path
 
-from sklearn_bilstm_msa._network import MATMUL_POOL_MAX_STRIDE, ConvStem
-from sklearn_bilstm_msa._training import auto_stem_stride
+from sklearn_bilstm_msa._defaults import auto_stem_stride
+from sklearn_bilstm_msa._stems import MATMUL_POOL_MAX_STRIDE, ConvStem
 
 
 def main(argv=None):

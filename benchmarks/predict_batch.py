@@ -21,7 +21,7 @@ import torch
 from front_end import median_ms  # benchmarks/ is on the path of a script run from it
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
-from sklearn_bilstm_msa._training import auto_predict_batch_size
+from sklearn_bilstm_msa._defaults import auto_predict_batch_size
 from sklearn_bilstm_msa.benchmark import load_dataset
 
 #: Series of 82 to 2844 steps, one network and five.

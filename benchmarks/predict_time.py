@@ -30,7 +30,7 @@ import torch
 from front_end import median_ms  # benchmarks/ is on the path of a script run from it
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
-from sklearn_bilstm_msa._training import auto_batch_size
+from sklearn_bilstm_msa._defaults import auto_batch_size
 from sklearn_bilstm_msa.benchmark import load_dataset
 
 #: The 41 univariate sets of issue 18 (those of ``../shared/data/uea`` without missing

@@ -25,7 +25,7 @@ import contextlib
 
 import torch
 
-from ._network import step_mask
+from ._masking import step_mask
 
 __all__ = ["ATTRIBUTION_METHODS", "attribute"]
 

@@ -12,18 +12,12 @@ regressor add their head (``_heads.py``).
 import numpy as np
 
 from ._data import check_window_sizes, difference_scale
+from ._defaults import auto_n_estimators, auto_stem_dilations, auto_stem_stride
 from ._estimator import NORMALIZE_MODES, SeriesNetEstimator
 from ._inspection import AttentionMixin, AttributionMixin
-from ._network import (
-    CONTEXT_MODES,
-    DILATED_STEMS,
-    STEM_CLASSES,
-    STEM_POOLS,
-    BiLSTMMSANetwork,
-    SeedEnsemble,
-)
+from ._network import CONTEXT_MODES, BiLSTMMSANetwork, SeedEnsemble
 from ._params import check_positive_int
-from ._training import auto_n_estimators, auto_stem_dilations, auto_stem_stride
+from ._stems import DILATED_STEMS, STEM_CLASSES, STEM_POOLS
 from ._weights import WeightsFileMixin, _tensor_or_none
 
 __all__ = ["_BaseBiLSTMMSA"]

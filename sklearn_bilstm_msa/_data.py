@@ -20,10 +20,8 @@ from sklearn.utils.validation import column_or_1d
 from ._network import GLOBAL_WINDOW
 
 __all__ = [
-    "AUTO_STEP_SHARE",
     "MIN_STD",
     "SeriesCollection",
-    "shared_shape",
     "difference_scale",
     "step_statistics",
     "check_collection",
@@ -487,12 +485,6 @@ def channel_statistics(collection, weights=None):
 #: channel's, so that a step (nearly) constant in training is centred, not blown up.
 STEP_STD_FLOOR = 0.01
 
-#: ``normalize="auto"`` standardises each time step when the series' spread around the
-#: mean series, averaged over steps, is below this share of the channel's spread: the
-#: series then share one shape (spectra, aligned outlines) whose small differences
-#: carry the class, and a per-channel scaling leaves those differences tiny.
-AUTO_STEP_SHARE = 0.5
-
 
 def step_statistics(collection, weights=None):
     """Mean and standard deviation of each channel at each time step over the cases
@@ -507,19 +499,6 @@ def step_statistics(collection, weights=None):
         mean = np.where(never, channel_mean, mean)
         std = np.where(never, channel_std, std)
     return mean, np.maximum(std, STEP_STD_FLOOR * channel_std)
-
-
-def shared_shape(collection, weights=None, share=AUTO_STEP_SHARE):
-    """Whether equal-length series share one shape: the mean over steps of the spread
-    between series is below ``share`` of each channel's overall spread (spreads
-    weighted by the case ``weights`` when given)."""
-    if not collection.equal_length or collection.n_cases < 2:
-        return False
-    values = collection.values.astype(np.float64)  # (N, T, C)
-    between = _mean_std(values, weights)[1].mean(axis=0)  # (C,)
-    flat = values.reshape(-1, values.shape[2])  # (N*T, C)
-    overall = _mean_std(flat, _step_weights(collection, weights))[1]  # (C,)
-    return bool(np.all(between < share * np.maximum(overall, 1e-12)))
 
 
 def difference_scale(collection, n_values, weights=None):

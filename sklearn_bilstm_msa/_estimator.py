@@ -29,15 +29,13 @@ from ._data import (
     check_collection,
     check_n_channels,
     check_sample_weight,
-    shared_shape,
     step_statistics,
 )
+from ._defaults import AUTO_BATCH_MAX, auto_batch_size, auto_normalize
 from ._params import check_nonnegative, check_positive_int
 from ._training import (
-    AUTO_BATCH_MAX,
     LR_SCHEDULES,
     HoldoutSplit,
-    auto_batch_size,
     check_precision,
     check_user_callbacks,
     holdout_size,
@@ -238,7 +236,7 @@ class SeriesNetEstimator(BaseEstimator):
         """What ``normalize`` means for the training ``data``: "step", "step+channel",
         "channel", "series" or None."""
         if self.normalize == "auto":
-            return self._shared_shape_normalize if shared_shape(data, weights) else "channel"
+            return auto_normalize(data, weights, shared_view=self._shared_shape_normalize)
         if self.normalize in ("step", "step+channel"):
             if not data.equal_length:
                 raise ValueError(

@@ -12,8 +12,9 @@ import torch
 from skorch.dataset import unpack_data
 from skorch.utils import to_device
 
+from ._defaults import auto_stem_stride
 from ._params import check_positive_int
-from ._training import auto_stem_stride, isolated_torch_state
+from ._training import isolated_torch_state
 
 __all__ = ["AttentionMixin", "AttributionMixin"]
 

@@ -10,7 +10,7 @@ import inspect
 import numbers
 import re
 
-from ._training import (
+from ._defaults import (
     AUTO_ENSEMBLE_MAX_CASES,
     AUTO_ENSEMBLE_SIZE,
     AUTO_STEM_MAX_STEPS,

@@ -1,6 +1,7 @@
 """Training set-up shared by the estimators: device, torch state, validation split, callbacks.
 
-The training loop itself is skorch's; this module only configures it.
+The training loop itself is skorch's; this module only configures it. The rules that
+size the network and its batches from the training data are in ``_defaults.py``.
 """
 
 import contextlib
@@ -24,6 +25,8 @@ from skorch.callbacks import (
 )
 from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator
+
+from ._defaults import auto_predict_batch_size
 
 __all__ = [
     "HoldoutSplit",
@@ -86,90 +89,6 @@ def isolated_torch_state(seed, n_jobs):
             yield
         finally:
             torch.set_num_threads(previous_threads)
-
-
-#: ``stem_stride="auto"`` shortens the median training series to about this many steps.
-AUTO_STEM_STEPS = 32
-#: ... with windows of at most this many steps (series longer than about 16 x 32 steps
-#: are read in more steps) ...
-AUTO_STEM_MAX_STRIDE = 16
-#: ... unless that gives the BiLSTM more than about this many steps (CV pass forty).
-AUTO_STEM_MAX_STEPS = 64
-
-
-def auto_stem_stride(
-    lengths,
-    steps=AUTO_STEM_STEPS,
-    max_stride=AUTO_STEM_MAX_STRIDE,
-    max_steps=AUTO_STEM_MAX_STEPS,
-):
-    """``stem_stride="auto"``: ``s = max(1, round(L / 64), min(round(L / 32), 16))`` for
-    ``L`` the median training length (``AUTO_STEM_MAX_STEPS``, ``AUTO_STEM_STEPS``,
-    ``AUTO_STEM_MAX_STRIDE``). Up to 528 steps that is ``round(L / 32)``, about 32
-    steps for the BiLSTM; longer series get windows of 16 steps, up to 64 steps for
-    the BiLSTM, and from about 1050 steps on ``round(L / 64)``, about 64.
-
-    The CV passes that chose it evaluate other values of the three; ``max_stride=None``
-    is the rule without a cap, ``max(1, round(L / steps))``, which ``"auto"`` was
-    before CV pass forty."""
-    length = float(np.median(lengths))
-    stride = round(length / steps)
-    if max_stride is not None:
-        stride = max(round(length / max_steps), min(stride, max_stride))
-    return int(max(1, stride))
-
-
-#: The filter width of the ``"conv"`` and ``"dilated"`` front-ends.
-STEM_KERNEL_SIZE = 7
-
-
-def auto_stem_dilations(lengths, kernel_size=STEM_KERNEL_SIZE):
-    """The dilations of ``stem="dilated"`` (``"dilated+conv"``, ``"mixed"``):
-    ``1, 2, 4, ...`` while a filter's span ``(k - 1) d + 1`` fits in the median
-    training length (at least ``(1,)``)."""
-    length = float(np.median(lengths))
-    dilations = [1]
-    while (kernel_size - 1) * dilations[-1] * 2 + 1 <= length:
-        dilations.append(dilations[-1] * 2)
-    return tuple(dilations)
-
-
-#: ``n_estimators="auto"``: a seed ensemble of ``AUTO_ENSEMBLE_SIZE`` networks for
-#: training sets of at most ``AUTO_ENSEMBLE_MAX_CASES`` cases, one network above.
-AUTO_ENSEMBLE_SIZE, AUTO_ENSEMBLE_MAX_CASES = 5, 100
-
-
-def auto_n_estimators(n_cases):
-    """``n_estimators="auto"``: ``AUTO_ENSEMBLE_SIZE`` networks for at most
-    ``AUTO_ENSEMBLE_MAX_CASES`` training cases, else one. Small training sets are where
-    single networks vary most from seed to seed, and where members are cheap."""
-    return AUTO_ENSEMBLE_SIZE if n_cases <= AUTO_ENSEMBLE_MAX_CASES else 1
-
-
-#: The bounds of ``batch_size="auto"``.
-AUTO_BATCH_MIN, AUTO_BATCH_MAX = 4, 32
-
-
-def auto_batch_size(n_cases):
-    """``batch_size="auto"``: a tenth of the training cases, between 4 and 32."""
-    return int(min(AUTO_BATCH_MAX, max(AUTO_BATCH_MIN, n_cases // 10)))
-
-
-#: ``batch_size="auto"`` predicts in batches of about this many time steps (cases times
-#: the longest series predicted), of ``AUTO_BATCH_MAX`` to ``AUTO_PREDICT_BATCH_MAX``
-#: cases.
-AUTO_PREDICT_STEPS, AUTO_PREDICT_BATCH_MAX = 2**16, 128
-
-
-def auto_predict_batch_size(lengths):
-    """Prediction batches of ``batch_size="auto"`` for series of ``lengths``: short
-    series in larger batches, whose matrix products (the LSTM's above all) run closer
-    to the CPU's peak, long ones in batches of ``AUTO_BATCH_MAX``, whose features stay
-    in the caches. On one thread, batches of 128 predicted series of 82 to 270 steps
-    12-27% faster than batches of 32, series of 601 and 720 steps 6% faster, and series
-    of 1460 and 2844 steps 40% slower (``benchmarks/predict_batch.py``)."""
-    longest = int(np.max(lengths, initial=1))
-    return int(min(AUTO_PREDICT_BATCH_MAX, max(AUTO_BATCH_MAX, AUTO_PREDICT_STEPS // longest)))
 
 
 def holdout_size(fraction, n_cases):

@@ -37,7 +37,8 @@ import torch
 from torch import nn
 
 from ._data import MIN_STD, check_collection, check_n_channels
-from ._network import BiLSTMMSANetwork, SeedEnsemble, head_input, step_mask
+from ._masking import step_mask
+from ._network import BiLSTMMSANetwork, SeedEnsemble, head_input
 
 __all__ = ["OnnxPredictor", "export_onnx"]
 

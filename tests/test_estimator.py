@@ -18,7 +18,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, load_weights
-from sklearn_bilstm_msa._training import HoldoutSplit, auto_predict_batch_size, holdout_size
+from sklearn_bilstm_msa._defaults import auto_predict_batch_size
+from sklearn_bilstm_msa._training import HoldoutSplit, holdout_size
 
 from .conftest import FAST, assert_float32_close, make_bump_data
 

@@ -9,18 +9,8 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSANetwork, BiLSTMMSARegressor
-from sklearn_bilstm_msa._data import check_collection, shared_shape
-from sklearn_bilstm_msa._network import (
-    MATMUL_POOL_MAX_STRIDE,
-    STEM_POOLS,
-    ConvStem,
-    DilatedConvStem,
-    InceptionStem,
-    SeedEnsemble,
-    stem_summary,
-    step_mask,
-)
-from sklearn_bilstm_msa._training import (
+from sklearn_bilstm_msa._data import check_collection
+from sklearn_bilstm_msa._defaults import (
     AUTO_ENSEMBLE_MAX_CASES,
     AUTO_ENSEMBLE_SIZE,
     AUTO_STEM_MAX_STEPS,
@@ -29,6 +19,16 @@ from sklearn_bilstm_msa._training import (
     auto_n_estimators,
     auto_stem_dilations,
     auto_stem_stride,
+    shared_shape,
+)
+from sklearn_bilstm_msa._masking import step_mask
+from sklearn_bilstm_msa._network import SeedEnsemble, stem_summary
+from sklearn_bilstm_msa._stems import (
+    MATMUL_POOL_MAX_STRIDE,
+    STEM_POOLS,
+    ConvStem,
+    DilatedConvStem,
+    InceptionStem,
 )
 
 from .conftest import FAST, assert_float32_close, make_bump_data, make_shared_shape_data

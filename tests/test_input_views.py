@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier, BiLSTMMSARegressor
-from sklearn_bilstm_msa._network import BiLSTMMSANetwork, InputViews
+from sklearn_bilstm_msa._network import BiLSTMMSANetwork
+from sklearn_bilstm_msa._views import InputViews
 
 from .conftest import FAST, assert_float32_close, make_shared_shape_data
 

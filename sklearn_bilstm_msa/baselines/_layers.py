@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._network import step_mask
+from .._masking import step_mask
 
 __all__ = [
     "DataEmbedding",
