@@ -70,10 +70,40 @@ class ClassifierHeadMixin(ClassifierMixin):
         codes = encoder.transform(y).astype(np.int64)
         if self.class_weight is None:
             self.class_weight_ = np.ones(len(self.classes_))
+        elif isinstance(self.class_weight, dict):
+            self.class_weight_ = self._class_weight_from_dict(self.class_weight)
         else:
             # "balanced": n_cases / (n_classes * bincount(y)) of these labels.
             self.class_weight_ = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
         return codes
+
+    def _class_weight_from_dict(self, weights):
+        """One weight per class in ``classes_`` from a dict keyed by the labels as given
+        (1 for a class it leaves out). Keys are matched to the labels themselves, so the
+        string labels "1", "2", ... take the keys "1", "2", ... (scikit-learn's
+        ``compute_class_weight`` would read them as numbers and reject them)."""
+        labels = self.classes_.tolist()
+        unknown = [key for key in weights if key not in labels]
+        if unknown:
+            raise ValueError(
+                f"class_weight has keys that are not labels in y: {unknown!r}; the labels "
+                f"are {labels!r}."
+            )
+        out = np.ones(len(labels))
+        for index, label in enumerate(labels):
+            if label in weights:
+                value = weights[label]
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, numbers.Real)
+                    or not np.isfinite(value)
+                    or value < 0
+                ):
+                    raise ValueError(
+                        f"class_weight[{label!r}] must be a finite number >= 0, got {value!r}."
+                    )
+                out[index] = float(value)
+        return out
 
     def _target_weights(self, y_net):
         if self.class_weight is None:
