@@ -413,15 +413,31 @@ class SeriesNetEstimator(BaseEstimator):
         """A ``ConvergenceWarning`` when the training loss is still within 5% of what a
         constant prediction achieves: the network learned (almost) nothing."""
         final, chance = self._training_fit(data, y_net, weights)
-        if chance > 0 and final >= 0.95 * chance:
-            levers = self._convergence_levers()
-            warnings.warn(
-                f"{type(self).__name__} ended training with a training loss of {final:.4f}, "
-                f"close to the {chance:.4f} of a constant prediction: the network did not "
-                f"fit its training data. Try {', '.join(levers[:-1])} or {levers[-1]}.",
-                ConvergenceWarning,
-                stacklevel=4,  # the user's call of fit
+        if not (chance > 0 and final >= 0.95 * chance):
+            return
+        levers = self._convergence_levers()
+        if final > 1.05 * chance:
+            # Worse than a constant: the steps overshot, more of them would not help.
+            levers = ["a smaller lr"] + [
+                lever for lever in levers if lever not in ("another lr", "more max_epochs")
+            ]
+            what = (
+                f"{final / chance:.1f} times the {chance:.4f} of a constant prediction: "
+                "training diverged, and the network predicts its training data worse than "
+                "a constant would"
             )
+        else:
+            what = (
+                f"close to the {chance:.4f} of a constant prediction: the network did not "
+                "fit its training data"
+            )
+        either = f"{', '.join(levers[:-1])} or {levers[-1]}" if len(levers) > 1 else levers[0]
+        warnings.warn(
+            f"{type(self).__name__} ended training with a training loss of {final:.4f}, "
+            f"{what}. Try {either}.",
+            ConvergenceWarning,
+            stacklevel=4,  # the user's call of fit
+        )
 
     # ----------------------------------------------------------------- predict
 

@@ -550,6 +550,22 @@ def test_a_fit_that_learns_nothing_warns_and_names_what_to_try():
         reg.fit(X, rng.normal(size=40))
 
 
+def test_a_loss_worse_than_a_constant_is_called_divergence(bump_data, monkeypatch):
+    """A final loss fifteen times the constant prediction's is not "close to" it
+    (issue 37): the warning says training diverged and offers a smaller lr first."""
+    X, y = bump_data
+    monkeypatch.setattr(
+        BiLSTMMSAClassifier, "_training_fit", lambda self, data, y_net, w: (10.6226, 0.6931)
+    )
+    with pytest.warns(ConvergenceWarning) as caught:
+        BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1}).fit(X, y)
+    message = str(caught[0].message)
+    assert "training loss of 10.6226, 15.3 times the 0.6931 of a constant prediction" in message
+    assert "training diverged" in message and "worse than a constant would" in message
+    assert "Try a smaller lr or context='normalized'." in message
+    assert "close to" not in message and "more max_epochs" not in message
+
+
 def test_a_fit_that_learns_does_not_warn(bump_data):
     X, y = bump_data
     with warnings.catch_warnings():
