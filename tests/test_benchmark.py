@@ -647,6 +647,23 @@ def test_report_without_results_says_what_it_expected(tmp_path, capsys):
     assert status == 1 and "No experiment results under" in err
 
 
+@pytest.mark.parametrize("command", ["report", "paper-table"])
+def test_a_results_folder_that_does_not_exist_is_named_with_the_command_that_writes_it(
+    tmp_path, capsys, command
+):
+    """Not a bare ``[Errno 2]`` (issue 37): the folder, what it should hold, and which
+    command writes it; a non-zero exit."""
+    missing = tmp_path / "no-such-results"
+    status, out, err = _cli([command, "--results-dir", str(missing)], capsys)
+    assert status == 1
+    assert f"The results folder {str(missing)!r} does not exist" in err
+    assert "experiment.json and tsml results files" in err
+    assert "run `bilstm-msa compare`" in err and "Errno" not in err
+    (tmp_path / "a-file").write_text("")
+    status, out, err = _cli([command, "--results-dir", str(tmp_path / "a-file")], capsys)
+    assert status == 1 and "is a file, not a folder" in err
+
+
 def test_published_numbers_are_the_bakeoff_files():
     published = published_accuracy()
     row = published[

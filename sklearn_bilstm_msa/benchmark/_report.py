@@ -85,6 +85,14 @@ def results_table(root):
 def find_experiments(results_dir):
     """``{experiment_root: manifest}`` for ``results_dir`` and its sub-folders."""
     results_dir = Path(results_dir)
+    if not results_dir.is_dir():
+        what = "is a file, not a folder" if results_dir.exists() else "does not exist"
+        raise FileNotFoundError(
+            f"The results folder {str(results_dir)!r} {what}. It should hold what an "
+            "experiment writes (experiment.json and tsml results files), in it or in "
+            "sub-folders: run `bilstm-msa compare` (or ablation, sweep-length, "
+            "sweep-window) with the same --results-dir first."
+        )
     found = {}
     for root in [results_dir, *sorted(p for p in results_dir.iterdir() if p.is_dir())]:
         manifest = read_manifest(root)
