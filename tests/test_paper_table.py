@@ -73,6 +73,21 @@ def test_paper_table_command_prints_one_row_per_classifier(results, capsys):
     assert "91.67" in rows[1]  # TimesNet: (5/6 + 1) / 2
 
 
+def test_paper_table_command_names_the_datasets_it_leaves_out(results, capsys):
+    """Issue 37: C, where BiLSTM-MSA has no result, is named under the table."""
+    from sklearn_bilstm_msa.benchmark._experiments import write_manifest
+    from sklearn_bilstm_msa.benchmark._report import paper_table_left_out
+    from sklearn_bilstm_msa.benchmark.cli import main
+
+    assert paper_table_left_out(results_table(results)) == {"C": ["BiLSTM-MSA"]}
+    write_manifest(results, "compare")
+    assert main(["paper-table", "--results-dir", str(results)]) == 0
+    out = capsys.readouterr().out
+    assert "Left out (1 dataset(s) where some classifier has no result):" in out
+    assert "- C: no result for BiLSTM-MSA" in out
+    assert out.index("| TimesNet") < out.index("Left out")  # under the table
+
+
 def test_paper_table_command_without_a_comparison_says_what_it_expected(tmp_path, capsys):
     from sklearn_bilstm_msa.benchmark.cli import main
 

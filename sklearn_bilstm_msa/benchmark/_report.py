@@ -197,6 +197,18 @@ def paper_table(long):
     return table
 
 
+def paper_table_left_out(long):
+    """``{dataset: [classifiers without a result]}`` for the datasets that
+    :func:`paper_table` leaves out because some classifier has no result there."""
+    wide = long.groupby(["classifier", "dataset"])["accuracy"].mean().unstack("classifier")
+    left_out = {}
+    for dataset, row in wide.iterrows():
+        missing = [str(name) for name in ours_first(row.index[row.isna()])]
+        if missing:
+            left_out[str(dataset)] = missing
+    return left_out
+
+
 def _comparison(long, out, log, plt):
     written = []
     written += _write_table(paper_table(long), out, "paper_table", floatfmt=".2f")

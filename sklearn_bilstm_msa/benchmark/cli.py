@@ -437,7 +437,7 @@ def cmd_report(args):
 
 
 def cmd_paper_table(args):
-    from ._report import find_experiments, paper_table, results_table
+    from ._report import find_experiments, paper_table, paper_table_left_out, results_table
 
     found = {
         root: manifest
@@ -459,7 +459,13 @@ def cmd_paper_table(args):
             f"{root}: means over the {int(table['datasets'].iloc[0])} dataset(s) "
             "where every classifier has results (resamples averaged first)"
         )
-        _say(table.drop(columns="datasets").to_markdown(floatfmt=".2f") + "\n")
+        _say(table.drop(columns="datasets").to_markdown(floatfmt=".2f"))
+        left_out = paper_table_left_out(long)
+        if left_out:
+            _say(f"Left out ({len(left_out)} dataset(s) where some classifier has no result):")
+            for dataset, missing in left_out.items():
+                _say(f"- {dataset}: no result for {', '.join(missing)}")
+        _say("")
     return 0
 
 
