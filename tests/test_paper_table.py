@@ -93,3 +93,28 @@ def test_paper_table_command_without_a_comparison_says_what_it_expected(tmp_path
 
     assert main(["paper-table", "--results-dir", str(tmp_path)]) == 1
     assert "No comparison under" in capsys.readouterr().err
+
+
+def test_report_tables_print_measurements_with_their_decimals_and_gaps_as_empty_cells(tmp_path):
+    """Issue 37: an accuracy of 1 is 1.0000 beside 0.9750 (not 1), a count is a whole
+    number, and a gap is an empty cell in every column (no ``nan``, no ``<NA>``)."""
+    import pandas as pd
+
+    from sklearn_bilstm_msa.benchmark._report import _write_table
+
+    frame = pd.DataFrame(
+        {
+            "resamples": [1.0, np.nan, 3.0],
+            "BiLSTM-MSA": [1.0, 0.975, np.nan],
+            "ROCKET": [1.0, 1.0, 1.0],
+        },
+        index=pd.Index(["A", "B", "mean"], name="dataset"),
+    )
+    _write_table(frame, tmp_path, "accuracy")
+    lines = (tmp_path / "accuracy.md").read_text().splitlines()
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    assert cells == [
+        ["A", "1", "1.0000", "1.0000"],
+        ["B", "", "0.9750", "1.0000"],
+        ["mean", "3", "", "1.0000"],
+    ]

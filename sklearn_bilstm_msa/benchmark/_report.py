@@ -101,14 +101,22 @@ def find_experiments(results_dir):
     return found
 
 
+#: The columns of the report's tables that count something (shown as whole numbers);
+#: every other number is a measurement, shown with the table's decimals even where it
+#: is whole (an accuracy of 1 is 1.0000 beside 0.9750).
+COUNT_COLUMNS = ("resamples", "datasets")
+
+
 def _integers_as_integers(frame):
-    """Columns holding only whole numbers (and gaps) as nullable ints, for display."""
+    """The count columns as whole numbers and every gap as an empty cell, for display
+    (a count column with a gap is float in pandas, and tabulate would print a nullable
+    int's gap as ``<NA>``)."""
     frame = frame.copy()
     for column in frame.columns:
         values = frame[column]
-        if values.dtype.kind == "f" and np.all(np.isnan(values) | (values == np.round(values))):
-            frame[column] = values.astype("Int64")
-    return frame
+        if column in COUNT_COLUMNS and values.dtype.kind in "fi":
+            frame[column] = [None if np.isnan(v) else str(int(v)) for v in values.astype(float)]
+    return frame.astype(object).where(frame.notna(), None)  # gaps: None, an empty cell
 
 
 def _write_table(frame, out, stem, floatfmt=".4f"):
