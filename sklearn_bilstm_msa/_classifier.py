@@ -87,8 +87,10 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     (2,)
     >>> clf.n_estimators_  # 40 training cases: n_estimators="auto" trains five networks
     5
-    >>> clf.attention_weights(X[:2]).shape  # (n_cases, n_estimators_ * n_scales, n_timepoints)
-    (2, 15, 100)
+    >>> clf.attention_weights(X[:2]).shape  # (n_cases, n_scales, n_timepoints): the members' mean
+    (2, 3, 100)
+    >>> clf.attention_weights(X[:2], members=True).shape  # each member's own
+    (2, 5, 3, 100)
 
     Class weights, a skorch callback, a warm start and the training curves:
 

@@ -22,7 +22,7 @@ __all__ = ["AttentionMixin", "AttributionMixin"]
 class AttentionMixin:
     """``attention_weights`` of a fitted estimator whose module has ``attention_weights``."""
 
-    def attention_weights(self, X):
+    def attention_weights(self, X, *, members=False):
         """Per-scale attention weights of each step: the weights that multiply ``h_t``
         in each scale's context sum.
 
@@ -31,16 +31,21 @@ class AttentionMixin:
         X : ndarray of shape (n_cases, n_channels, n_timepoints) or (n_cases, n_timepoints), \
 or list of ndarray of shape (n_channels, n_timepoints_i)
             Series of any length, with the channel count seen in ``fit``.
+        members : bool, default=False
+            The weights of a seed ensemble (``n_estimators_ = M > 1``): False gives
+            the ensemble's weight of each scale, the mean over its members (the
+            ensemble is one model, as its probabilities are the members' mean);
+            True gives each member's own, one more axis of length ``M`` (also ``1``
+            for a single network).
 
         Returns
         -------
         weights : ndarray of shape (n_cases, n_scales, n_timepoints), or list of ndarray
             For array input, one array; for a list of series, a list of
-            ``(n_scales, n_timepoints_i)`` arrays. With ``context="normalized"``
-            each scale's weights of a series sum to one. ``n_scales`` is 0 for
-            ``window_sizes=()``. A seed ensemble (``n_estimators_ = M > 1``) stacks
-            its members' scales, so there are ``M * n_scales`` rows, member ``m``'s
-            scale ``s`` at row ``m * n_scales + s``.
+            ``(n_scales, n_timepoints_i)`` arrays; ``members=True`` inserts the
+            members' axis, ``(n_cases, n_estimators_, n_scales, n_timepoints)``. With
+            ``context="normalized"`` each scale's weights of a series sum to one.
+            ``n_scales`` is 0 for ``window_sizes=()``.
         """
         data = self._check_input(X)
         module = self.net_.module_
@@ -52,10 +57,13 @@ or list of ndarray of shape (n_channels, n_timepoints_i)
                 Xi, _ = unpack_data(batch)
                 Xi = to_device(Xi, self.net_.device)
                 chunks.append(module.attention_weights(**Xi).cpu().numpy())
-        weights = np.concatenate(chunks, axis=0).astype(np.float64)  # (N, S, T)
+        weights = np.concatenate(chunks, axis=0).astype(np.float64)  # (N, M*S, T)
+        n_members = getattr(self, "n_estimators_", 1)  # the members' scales, stacked
+        weights = weights.reshape(len(weights), n_members, -1, weights.shape[-1])  # (N, M, S, T)
+        weights = weights if members else weights.mean(axis=1)  # (N, S, T)
         if data.equal_length:
             return weights
-        return [w[:, :length] for w, length in zip(weights, data.lengths, strict=True)]
+        return [w[..., :length] for w, length in zip(weights, data.lengths, strict=True)]
 
 
 class AttributionMixin:

@@ -106,14 +106,15 @@ class _AeonFacade:
             self.estimator_ = self._estimator_class(**params).fit(X, y)
         return self
 
-    def attention_weights(self, X):
+    def attention_weights(self, X, *, members=False):
         """Per-scale attention weights of each step (see the scikit-learn estimator's
         ``attention_weights``): an array ``(n_cases, n_scales, n_timepoints)``, or a
-        list of ``(n_scales, n_timepoints_i)`` arrays for unequal-length input."""
+        list of ``(n_scales, n_timepoints_i)`` arrays for unequal-length input; a seed
+        ensemble's mean over its members, or each member's with ``members=True``."""
         self._check_is_fitted()
         X = self._preprocess_collection(X, store_metadata=False)
         self._check_shape(X)
-        return self.estimator_.attention_weights(X)
+        return self.estimator_.attention_weights(X, members=members)
 
     @classmethod
     def _get_test_params(cls, parameter_set="default"):

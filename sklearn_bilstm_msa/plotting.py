@@ -145,7 +145,9 @@ def plot_explanation(clf, series, *, method="integrated_gradients", target=None,
     return top, middle, bottom
 
 
-def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None, relative=True):
+def plot_attention(
+    clf, series, *, ax=None, channel=None, scale_labels=None, relative=True, members=False
+):
     """Plot one series with the attention weights of each scale as a heat map beneath it.
 
     Up to 20 channels are drawn as lines, each in its own colour, with a legend beside
@@ -170,6 +172,9 @@ def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None, rel
         Divide each scale's weights by their sum over the series, so that rows
         of scales with different widths share one colour scale (with
         ``context="sum"`` a narrow window gives every step a larger weight).
+    members : bool, default=False
+        For a seed ensemble, one row per member and scale (``"m<i> w=<width>"``)
+        instead of the ensemble's weight of each scale (the members' mean).
 
     Returns
     -------
@@ -180,7 +185,8 @@ def plot_attention(clf, series, *, ax=None, channel=None, scale_labels=None, rel
 
     series = _one_series(series)
     channels = _check_channel(channel, series.shape[0])
-    weights = clf.attention_weights(series[None])[0]  # (S, T)
+    weights = clf.attention_weights(series[None], members=members)[0]  # (S, T) or (M, S, T)
+    weights = weights.reshape(-1, weights.shape[-1])  # (M*S, T): member m's scales together
     if weights.shape[0] == 0:
         raise ValueError(
             "The classifier has no attention scales (window_sizes=()); nothing to plot."

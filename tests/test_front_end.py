@@ -439,7 +439,14 @@ def test_ensemble_probabilities_are_the_mean_of_its_members(ensemble, bump_data)
     with torch.no_grad():
         members = [torch.softmax(m(x, lengths), -1) for m in ensemble.net_.module_.members]
     assert_float32_close(ensemble.predict_proba(X), torch.stack(members).mean(0).numpy())
-    assert ensemble.attention_weights(X[:2]).shape == (2, 3 * 3, X.shape[2])
+    weights = ensemble.attention_weights(X[:2])
+    assert weights.shape == (2, 3, X.shape[2])  # one row per window size, as for one network
+    own = ensemble.attention_weights(X[:2], members=True)
+    assert own.shape == (2, ensemble.n_estimators_, 3, X.shape[2])
+    np.testing.assert_allclose(weights, own.mean(axis=1))
+    with torch.no_grad():
+        first = ensemble.net_.module_.members[0].attention_weights(x[:2], lengths[:2])
+    assert_float32_close(own[:, 0], first.numpy())
 
 
 def test_each_member_learns_from_its_own_loss(bump_data):

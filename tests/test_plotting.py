@@ -25,6 +25,18 @@ def test_heat_map_has_one_row_per_scale_and_one_column_per_step(fitted, bump_dat
     assert (tmp_path / "attention.png").stat().st_size > 0
 
 
+def test_an_ensembles_heat_map_has_one_row_per_scale_and_its_members_on_request(bump_data):
+    """DESIGN §1: the ensemble is one model, its attention included (issue 37)."""
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}).fit(X, y)
+    _, bottom = plot_attention(clf, X[0], relative=False)
+    np.testing.assert_allclose(bottom.images[0].get_array(), clf.attention_weights(X[:1])[0])
+    assert [t.get_text() for t in bottom.get_yticklabels()] == ["w=3", "w=7", "w=15"]
+    _, rows = plot_attention(clf, X[0], members=True)
+    labels = [t.get_text() for t in rows.get_yticklabels()]
+    assert labels == ["m0 w=3", "m0 w=7", "m0 w=15", "m1 w=3", "m1 w=7", "m1 w=15"]
+
+
 def test_plot_attention_needs_attention_scales(bump_data):
     X, y = bump_data
     clf = BiLSTMMSAClassifier(**FAST, window_sizes=()).fit(X, y)
