@@ -8,6 +8,8 @@ import contextlib
 import functools
 import math
 import os
+import re
+import sys
 import warnings
 
 import numpy as np
@@ -21,6 +23,7 @@ from skorch.callbacks import (
     EpochScoring,
     GradientNormClipping,
     LRScheduler,
+    PrintLog,
     ProgressBar,
 )
 from skorch.dataset import unpack_data
@@ -187,6 +190,24 @@ def make_lr_scheduler(lr_schedule, *, monitor, patience, max_epochs):
 SKORCH_CALLBACK_NAMES = ("epoch_timer", "train_loss", "valid_loss", "valid_acc", "print_log")
 
 
+def interactive_output():
+    """Whether training logs go to a terminal or a notebook, where a progress bar
+    redraws in place and colour codes render; a file, a pipe or CI gets neither."""
+    if "ipykernel" in sys.modules:  # Jupyter: not a TTY, but bars and colours work
+        return True
+    return all(getattr(stream, "isatty", lambda: False)() for stream in (sys.stdout, sys.stderr))
+
+
+_ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class PlainPrintLog(PrintLog):
+    """skorch's epoch table without colour codes, for output that is not a terminal."""
+
+    def format_row(self, row, key, color):
+        return _ANSI_CODE.sub("", str(super().format_row(row, key, color)))
+
+
 def make_callbacks(
     *,
     has_validation,
@@ -200,7 +221,8 @@ def make_callbacks(
 ):
     """skorch callbacks: the LR schedule, early stopping with best-weights restore
     (with a hold-out), gradient clipping, the head's hold-out ``scoring`` callbacks
-    (``(name, callback)`` pairs), when ``verbose`` a progress bar, and then the
+    (``(name, callback)`` pairs), when ``verbose`` and the output is a terminal
+    (:func:`interactive_output`) a progress bar, and then the
     ``user``'s callbacks (:func:`check_user_callbacks`), so that theirs see every
     score and decision of the epoch (skorch runs its own defaults first and its
     epoch table last)."""
@@ -216,7 +238,7 @@ def make_callbacks(
     if gradient_clip is not None:
         callbacks.append(("gradient_clipping", GradientNormClipping(gradient_clip)))
     callbacks += list(scoring)
-    if verbose:
+    if verbose and interactive_output():
         callbacks.append(("progress_bar", ProgressBar()))
     return callbacks + check_user_callbacks(user)
 
@@ -405,6 +427,18 @@ class SeriesNetMixin:
       batches of :func:`auto_predict_batch_size` cases, from the lengths of the series
       predicted, in place of ``iterator_valid__batch_size``.
     """
+
+    @property
+    def _default_callbacks(self):
+        # Without a terminal, skorch's epoch table without its colour codes: one
+        # readable stream in a log file or CI (the progress bar is off there too).
+        callbacks = super()._default_callbacks
+        if interactive_output():
+            return callbacks
+        return [
+            (name, PlainPrintLog() if name == "print_log" else callback)
+            for name, callback in callbacks
+        ]
 
     def __init__(
         self,

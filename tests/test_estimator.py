@@ -279,12 +279,29 @@ def test_holdout_size_leaves_at_least_two_training_cases(fraction, n_cases, expe
     assert holdout_size(fraction, n_cases) == expected
 
 
-def test_verbose_prints_the_epoch_table(bump_data, capsys):
+def test_verbose_without_a_terminal_prints_one_plain_epoch_table(bump_data, capsys):
+    """Captured output is not a TTY, as in a log file or CI (issue 37): the epoch
+    table, with no colour codes and no progress bars between its rows."""
     X, y = bump_data
     clf = BiLSTMMSAClassifier(**FAST, verbose=1, validation_fraction=0.1).fit(X, y)
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "train_loss" in out and "valid_loss" in out
-    assert "progress_bar" in dict(clf.net_.callbacks)
+    assert "\x1b[" not in out + err
+    assert "it/s" not in out + err and "%|" not in err  # no tqdm bar
+    assert "progress_bar" not in dict(clf.net_.callbacks)
+    rows = [line for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert len(rows) == FAST["max_epochs"]
+
+
+def test_verbose_in_a_terminal_keeps_the_progress_bar_and_colours(bump_data, monkeypatch):
+    from sklearn_bilstm_msa import _training
+
+    monkeypatch.setattr(_training, "interactive_output", lambda: True)
+    X, y = bump_data
+    clf = BiLSTMMSAClassifier(**FAST, verbose=1, validation_fraction=0.1).fit(X, y)
+    callbacks = dict(clf.net_.callbacks_)
+    assert "progress_bar" in callbacks
+    assert type(callbacks["print_log"]).__name__ == "PrintLog"
 
 
 def test_pickle_and_joblib_round_trip(fitted, bump_data, tmp_path):
