@@ -691,6 +691,36 @@ def test_results_record_how_well_our_networks_fitted_their_training_data(data_di
     assert np.isnan(hydra.metrics()["train_accuracy"])  # aeon's have no training history
 
 
+def test_compiled_contenders_are_timed_after_a_warm_up_and_the_report_says_so(data_dir, tmp_path):
+    """numba's one-off compilation is not counted in a fit's seconds (issue 37): aeon's
+    classifiers are fitted once on a few cases first; ours and TensorFlow's are not."""
+    from sklearn_bilstm_msa.benchmark._report import make_report
+    from sklearn_bilstm_msa.benchmark._tasks import WARM_UP_CASES_PER_CLASS
+
+    assert CONTENDERS["MiniRocket"].warm_up and CONTENDERS["DrCIF"].warm_up
+    assert not CONTENDERS["BiLSTM-MSA"].warm_up and not CONTENDERS["InceptionTime"].warm_up
+    data = load_dataset("TinyEq", data_dir)
+    ours, rocket = (
+        run_task(
+            Task(c, "TinyEq", 0, data.X_train, data.y_train, data.X_test, data.y_test), 1, True
+        )
+        for c in ("BiLSTM-MSA", "MiniRocket")
+    )
+    cases = WARM_UP_CASES_PER_CLASS * len(np.unique(data.y_train))
+    assert rocket.params["fit_timing"].startswith(f"timed after a warm-up fit on {cases} ")
+    assert rocket.params["warm_up_seconds"] >= 0
+    assert ours.params["fit_timing"] == "one fit, timed whole"
+    assert np.isnan(ours.metrics()["warm_up_seconds"])
+    root = tmp_path / "res" / "compare"
+    write_manifest(root, "compare", datasets=["TinyEq"])
+    for result in (ours, rocket):
+        write_result(root, result)
+    make_report(tmp_path / "res", tmp_path / "rep", log=lambda *a: None)
+    note = (tmp_path / "rep" / "compare" / "fit_seconds.md").read_text()
+    assert "Fit seconds of MiniRocket leave one-off compilation (numba) out" in note
+    assert "Timed whole: BiLSTM-MSA." in note
+
+
 def test_localization_scores_the_pointing_game_and_the_mass_inside_the_motif():
     from sklearn_bilstm_msa.benchmark._explain import localization, motif_dataset
 

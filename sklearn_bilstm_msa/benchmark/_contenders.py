@@ -46,6 +46,9 @@ class Contender:
     # series longer than every training series are cut to the longest of them.
     fixed_length: bool = False
     missing_values: bool = False  # takes NaN as a missing value (else imputed first)
+    # Compiles code on its first fit (numba's JIT, in aeon): the harness fits it once on
+    # a few training cases before the timed fit, so fit seconds leave the compilation out.
+    warm_up: bool = False
 
     def build(self, random_state, n_jobs=1, quick=False):
         missing = [m for m in self.needs if importlib.util.find_spec(m) is None]
@@ -110,8 +113,20 @@ def _aeon(module, cls, quick_params=None, seeded=True, threaded=True, **params):
     return make
 
 
-def _c(name, make, description, unequal_length=False, needs=(), extra="", fixed_length=False):
-    return Contender(name, make, unequal_length, needs, extra, description, fixed_length)
+def _c(
+    name,
+    make,
+    description,
+    unequal_length=False,
+    needs=(),
+    extra="",
+    fixed_length=False,
+    warm_up=True,
+):
+    # aeon's classifiers without TensorFlow: numba compiles their kernels on first use.
+    return Contender(
+        name, make, unequal_length, needs, extra, description, fixed_length, warm_up=warm_up
+    )
 
 
 def _ours(name, make, description):
@@ -125,7 +140,10 @@ def _deep(name, cls):
     make = _aeon(
         _DEEP, cls, {"n_epochs": 2}, threaded=False, file_path=tempfile.gettempdir() + os.sep
     )
-    return _c(name, make, f"aeon {cls} (TensorFlow)", needs=("tensorflow",), extra="deep")
+    # No warm-up: it would be a whole training run (TensorFlow compiles nothing apart).
+    return _c(
+        name, make, f"aeon {cls} (TensorFlow)", needs=("tensorflow",), extra="deep", warm_up=False
+    )
 
 
 _OURS = "BiLSTMMSAClassifier"

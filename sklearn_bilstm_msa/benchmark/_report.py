@@ -119,12 +119,12 @@ def _integers_as_integers(frame):
     return frame.astype(object).where(frame.notna(), None)  # gaps: None, an empty cell
 
 
-def _write_table(frame, out, stem, floatfmt=".4f"):
+def _write_table(frame, out, stem, floatfmt=".4f", note=""):
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / f"{stem}.csv", frame.to_csv())
     shown = _integers_as_integers(frame.reset_index())
     markdown = shown.to_markdown(index=False, floatfmt=floatfmt, missingval="")
-    atomic_write_text(out / f"{stem}.md", markdown + "\n")
+    atomic_write_text(out / f"{stem}.md", markdown + "\n" + (f"\n{note}\n" if note else ""))
     return [out / f"{stem}.csv", out / f"{stem}.md"]
 
 
@@ -217,6 +217,23 @@ def paper_table_left_out(long):
     return left_out
 
 
+def _fit_timing_note(long):
+    """Which classifiers' fit seconds leave one-off compilation out (a warm-up fit
+    before the timed one), and which are timed whole."""
+    if "warm_up_seconds" not in long:
+        return ""
+    warmed = long.groupby("classifier")["warm_up_seconds"].apply(lambda s: s.notna().any())
+    if not warmed.any():
+        return "Every fit is timed whole (no warm-up fit)."
+    names = ", ".join(ours_first(warmed.index[warmed]))
+    whole = ", ".join(ours_first(warmed.index[~warmed])) or "none"
+    return (
+        f"Fit seconds of {names} leave one-off compilation (numba) out: each was timed "
+        "after a warm-up fit on a few training cases, whose seconds are `warm_up_seconds` "
+        f"in its results files. Timed whole: {whole}."
+    )
+
+
 def _comparison(long, out, log, plt):
     written = []
     written += _write_table(paper_table(long), out, "paper_table", floatfmt=".2f")
@@ -233,7 +250,7 @@ def _comparison(long, out, log, plt):
         written += _write_table(split0, out, "accuracy_resample0")
     fit = long.pivot_table(index="dataset", columns="classifier", values="fit_seconds")
     fit = fit[ours_first(fit.columns)]
-    written += _write_table(fit, out, "fit_seconds", floatfmt=".2f")
+    written += _write_table(fit, out, "fit_seconds", floatfmt=".2f", note=_fit_timing_note(long))
     # How well each of our fits learned its own training data (aeon's record nothing):
     # a fit that learned nothing shows here before it shows as a poor test accuracy.
     train = long.pivot_table(index="dataset", columns="classifier", values="train_accuracy")

@@ -54,6 +54,7 @@ METRICS = (
     "predict_seconds",
     "train_accuracy",
     "train_loss",
+    "warm_up_seconds",
 )
 
 
@@ -88,6 +89,8 @@ class Result:
             # Recorded for our networks (run_task); NaN for other contenders.
             "train_accuracy": self.params.get("train_accuracy", np.nan),
             "train_loss": self.params.get("train_loss", np.nan),
+            # The warm-up fit before the timed one (contenders that compile on first use).
+            "warm_up_seconds": self.params.get("warm_up_seconds", np.nan),
         }
 
 
