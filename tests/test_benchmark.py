@@ -21,6 +21,7 @@ from sklearn_bilstm_msa.benchmark import (
     Result,
     ResultsFormatError,
     Task,
+    _report,
     _results,
     _tasks,
     load_dataset,
@@ -801,3 +802,38 @@ def test_peers_without_missing_values_get_the_data_imputed_and_ours_get_nan():
     train, test, note = _tasks._impute(get_contender("MiniRocket"), X[:16], X[16:])
     np.testing.assert_allclose(train[0, 0, 3], np.nanmean(X[0, 0]))
     assert not np.isnan(test).any() and note == _tasks.IMPUTATION
+
+
+def test_accuracy_against_fit_time_names_every_contender_in_one_legend(tmp_path, monkeypatch):
+    """Names written beside points printed over each other (issue 37): they are in a
+    legend beside the plot instead, measured ones with accuracy and fit seconds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklearn_bilstm_msa.benchmark._report import _accuracy_against_fit_time
+
+    index = ["A", "B", "C", "D", "E"]
+    accuracy = pd.DataFrame({c: [0.9] * 5 for c in ("BiLSTM-MSA", "MiniRocket", "QUANT")}, index)
+    fit = pd.DataFrame({c: [1.0] * 5 for c in accuracy.columns}, index)
+    published = pd.DataFrame({"ROCKET (published)": [0.9] * 5, "HC2 (published)": [0.9] * 5}, index)
+    captured = {}
+    real_save = _report._save
+
+    def keep(fig, out, stem):
+        captured["fig"] = fig
+        return real_save(fig, out, stem)
+
+    monkeypatch.setattr(_report, "_save", keep)
+    paths = _accuracy_against_fit_time(accuracy, fit, published, tmp_path, plt)
+    (ax,) = captured["fig"].axes
+    assert not ax.texts  # nothing written on the plot itself
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels[:3] == ["BiLSTM-MSA: 0.900, 1 s", "MiniRocket: 0.900, 1 s", "QUANT: 0.900, 1 s"]
+    assert labels[3:] == [
+        "published (no time):",
+        "ROCKET (published): 0.900",
+        "HC2 (published): 0.900",
+    ]
+    assert any(str(p).endswith("accuracy_vs_fit_time.png") for p in paths)

@@ -288,39 +288,64 @@ def _colours(n, palette="tab10"):
 def _accuracy_against_fit_time(accuracy, fit, published, out, plt):
     """Mean accuracy against mean fit time (log scale), one point per measured contender,
     over the datasets where every one of them has results; published accuracies (no
-    times are published with them) as dashed lines, labelled as published."""
+    times are published with them) as horizontal lines. Every name is in a legend
+    beside the plot, with its accuracy, not written next to its point, so that points
+    and lines at nearly the same accuracy stay legible (issue 37)."""
     complete = accuracy.dropna()
     if complete.empty:
         return []
     times = fit.loc[complete.index, complete.columns].mean()
     means = complete.mean()
-    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8.5, 4.5), layout="constrained")
+    markers = "osD^vP*Xh<>p"
+    measured = []
     for i, (colour, name) in enumerate(zip(_colours(len(means)), means.index, strict=True)):
-        ax.scatter(times[name], means[name], color=colour, s=40, zorder=3)
-        ax.annotate(
-            name,
-            (times[name], means[name]),
-            xytext=(5, 4 if i % 2 == 0 else -11),  # alternate, so tied points stay legible
-            textcoords="offset points",
-            fontsize="small",
+        measured.append(
+            ax.scatter(
+                times[name],
+                means[name],
+                color=colour,
+                marker=markers[i % len(markers)],
+                s=45,
+                zorder=3,
+                label=f"{name}: {means[name]:.3f}, {times[name]:.3g} s",
+            )
         )
     ax.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    # Ticks at 1, 2 and 5 of each decade, written as plain seconds ("0.5", "20").
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     shared = published.reindex(complete.index).dropna(axis=1)
-    for name, values in shared.items():
-        ax.axhline(values.mean(), color="0.5", ls="--", lw=0.8, zorder=1)
-        ax.annotate(
-            name,
-            (1.0, values.mean()),
-            xycoords=("axes fraction", "data"),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize="x-small",
-            color="0.35",
-        )
+    dashes = [(4, 2), (1, 1.5), (6, 2, 1, 2), (2, 2), (8, 3), (3, 1, 1, 1, 1, 1)]
+    lines = []
+    for i, (colour, (name, values)) in enumerate(
+        zip(_colours(len(shared.columns), "Dark2"), shared.items(), strict=True)
+    ):
+        line = ax.axhline(values.mean(), color=colour, lw=1.0, zorder=1, alpha=0.8)
+        line.set_dashes(dashes[i % len(dashes)])
+        line.set_label(f"{name}: {values.mean():.3f}")
+        lines.append(line)
+    # One legend (constrained layout makes room for one beside the axes): the measured
+    # contenders, then the published lines.
+    handles = measured + lines
+    if lines:
+        spacer = ax.plot([], [], ls="", label="published (no time):")[0]
+        handles = measured + [spacer] + lines
+    ax.legend(
+        handles=handles,
+        title="measured: accuracy, fit",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize="small",
+        title_fontsize="small",
+        frameon=False,
+    )
     ax.set_xlabel("fit time per dataset, seconds (log scale; mean over datasets and resamples)")
     ax.set_ylabel(f"test accuracy (mean over {len(complete)} datasets)")
-    ax.set_title("Accuracy against fit time; dashed: published accuracy, no time published")
+    ax.set_title("Accuracy against fit time; lines: published accuracy, no time published")
     paths = _save(fig, out, "accuracy_vs_fit_time")
     plt.close(fig)
     return paths
