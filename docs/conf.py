@@ -1,10 +1,10 @@
 """Sphinx configuration: `tox -e docs` builds the site with warnings as errors.
 
 Sphinx with numpydoc reads the docstrings as scikit-learn and aeon write them, and
-MyST reads the Markdown pages (method.md, benchmark.md, results/) that are also read
-on their own, so each page has one source. Examples are shown with ``literalinclude``
-rather than executed by sphinx-gallery: real training takes minutes per script, and
-the test suite already runs every example (quick mode) on each change.
+MyST reads the Markdown pages (method.md, benchmark.md, experiments/, results/) that are
+also read on their own, so each page has one source. Examples are shown with
+``literalinclude`` rather than executed by sphinx-gallery: real training takes minutes
+per script, and the test suite already runs every example (quick mode) on each change.
 """
 
 import sys
@@ -40,6 +40,9 @@ exclude_patterns = [
     "_build",
     # Report tables and the results README are included into experiments.md.
     "results/**",
+    # The diary's data and scripts (docs/experiments/index.md lists them): no pages.
+    "experiments/csv/**",
+    "experiments/scripts/**",
 ]
 
 # MyST: headings get anchors for in-page links; `{eval-rst}` for autodoc directives.

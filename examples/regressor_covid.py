@@ -5,8 +5,8 @@ Covid3Month: 140 training and 61 test series (univariate, length 84: daily confi
 cases of a country); the target is the country's death rate after three months. The
 official train/test split is used; the test split is only scored, never used in fit.
 ``context="normalized"`` was chosen by cross-validation on the training split
-(``docs/experiments/cv_regressor_covid.py``). ``EXAMPLES_QUICK=1`` trains for a few
-epochs only.
+(``docs/experiments/scripts/cv_regressor_covid.py``). ``EXAMPLES_QUICK=1`` trains for a
+few epochs only.
 
     python examples/regressor_covid.py
 """

@@ -47,7 +47,7 @@ hidden_size : int, default=64
         ``"normalized"`` rescales each scale's weights to sum to one over the
         series, so each context is a convex combination of hidden states. The
         default was chosen by cross-validation on training splits (see
-        ``docs/method.md``).
+        ``docs/experiments/issue6.md``).
     stem : {{"conv", "dilated", "dilated+conv", "mixed", "inception", None}}, default=None
         The front-end before the BiLSTM. ``None`` is the paper's model: the BiLSTM
         reads the standardised series. ``"conv"`` puts a learned convolution
@@ -78,7 +78,7 @@ hidden_size : int, default=64
         ``stem``): the mean of each feature over the window's real steps, its maximum,
         or both (twice the features for the BiLSTM). Maxima keep short peaks that a
         mean over a long window dilutes; CV on training splits kept the mean (see
-        ``docs/method.md``, "The window maximum").
+        ``docs/experiments/issue18.md``, "The window maximum").
     stem_skip : bool, default=False
         With a ``stem``, the output layer also reads the front-end's features
         summarised over the whole series, their mean over the real steps and their
@@ -93,8 +93,8 @@ hidden_size : int, default=64
         takes {auto_members} networks for training sets of at most
         {auto_members_cases} cases, where single networks vary most from seed to seed
         and members are cheap, and one network above (``n_estimators_`` holds the
-        count); chosen by cross-validation on training splits (issue 18,
-        ``docs/method.md``).
+        count); chosen by cross-validation on training splits (issue 18, CV pass
+        seventeen, ``docs/experiments/issue18.md``).
     dropout : float, default=0.1
         Dropout between LSTM layers and before the head.
     difference : bool, default=False
@@ -102,9 +102,10 @@ hidden_size : int, default=64
         ``(x_t - x_{{t-1}}) / d`` (0 at the first step), scaled by its standard
         deviation ``d`` in training, as extra input channels. The difference brings
         out changes of slope that a small front-end sees poorly (spectra, ECG beats,
-        outlines); chosen by cross-validation on training splits (issue 18,
-        ``docs/method.md``). The network computes it, so attributions, attention
-        maps and the ONNX graph stay on the series' own channels."""
+        outlines); chosen by cross-validation on training splits (issue 18, CV pass
+        sixteen, ``docs/experiments/issue18.md``). The network computes it, so
+        attributions, attention maps and the ONNX graph stay on the series' own
+        channels."""
 
 
 #: The fitted attributes of BiLSTM-MSA's network.

@@ -1,13 +1,14 @@
 """Compare one CV candidate with a baseline, set by set, from ``cv_recipe.py``'s CSVs.
 
-The tables of CV passes thirty-two to thirty-nine in ``docs/method.md`` come from this
-script. The baseline's scores may come from other CSVs of the same folds (a pass that
-ran only the candidate reuses those of passes twenty-eight and thirty-one)::
+The tables of CV passes thirty-two to thirty-nine in ``docs/experiments/issue18.md``
+come from this script. The baseline's scores may come from other CSVs of the same folds
+(a pass that ran only the candidate reuses those of passes twenty-eight and thirty-one)::
 
-    python docs/experiments/compare_cv.py docs/experiments/cv37_weight_decay_2026-12-06.csv \\
+    python docs/experiments/scripts/compare_cv.py \\
+        docs/experiments/csv/cv37_weight_decay_2026-12-06.csv \\
         --candidate "dilated+conv, weight_decay=1e-2" \\
-        --baseline docs/experiments/cv28_stem_skip_2026-12-06.csv \\
-            docs/experiments/cv31_wider_mix_2026-12-06.csv \\
+        --baseline docs/experiments/csv/cv28_stem_skip_2026-12-06.csv \\
+            docs/experiments/csv/cv31_wider_mix_2026-12-06.csv \\
         --baseline-name "stem=dilated+conv, one network" "dilated+conv, 32 steps"
 
 Without ``--baseline`` the baseline comes from the candidate's own CSV. It prints each
@@ -20,8 +21,9 @@ given) averages each set's scores over the seeds and adds each pair's own mean
 difference (pass forty). A name ``"A|B"`` takes, per set, the first of A and B found,
 as ``--baseline-name`` does (pass forty-one's seed-0 baseline)::
 
-    python docs/experiments/compare_cv.py docs/experiments/cv32_stride_cap_2026-12-06.csv \
-        docs/experiments/cv40_stride_cap_seeds_2026-12-06.csv \
+    python docs/experiments/scripts/compare_cv.py \
+        docs/experiments/csv/cv32_stride_cap_2026-12-06.csv \
+        docs/experiments/csv/cv40_stride_cap_seeds_2026-12-06.csv \
         --pair "dilated+conv, stride at most 16" "dilated+conv, 32 steps" \
         --pair "dilated+conv, stride at most 16, seed 1" "dilated+conv, 32 steps, seed 1" \
         --pair "dilated+conv, stride at most 16, seed 2" "dilated+conv, 32 steps, seed 2"

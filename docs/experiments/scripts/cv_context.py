@@ -4,7 +4,8 @@ cross-validation on *training* splits only.
 Run from the repository root (datasets other than aeon's shipped ones are read
 from ``../shared/data/uea`` or ``--data-dir``)::
 
-    python docs/experiments/cv_context.py --datasets BasicMotions JapaneseVowels Libras ERing
+    python docs/experiments/scripts/cv_context.py --datasets BasicMotions JapaneseVowels \\
+        Libras ERing
 
 It prints, per dataset, the mean 3-fold stratified CV accuracy on the training
 split for each setting; the test splits are never loaded.
@@ -32,7 +33,7 @@ def load_train(name, data_dir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["BasicMotions", "JapaneseVowels"])
-    parser.add_argument("--data-dir", default=Path(__file__).parents[3] / "shared/data/uea")
+    parser.add_argument("--data-dir", default=Path(__file__).parents[4] / "shared/data/uea")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument(
         "--set",

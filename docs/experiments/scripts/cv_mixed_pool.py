@@ -19,7 +19,7 @@ networks (at most 100 training cases, and Ham, whose CV folds have 73) and whose
 scores are not all perfect, with the three DodgerLoop sets (missing values) that no
 earlier pass used. Run from the repository root::
 
-    python docs/experiments/cv_mixed_pool.py --datasets Beef Coffee ECG200 \\
+    python docs/experiments/scripts/cv_mixed_pool.py --datasets Beef Coffee ECG200 \\
         --n-jobs 2 --out cv27_mixed_pool.csv
 """
 
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from cv_recipe import n_folds, print_tables  # docs/experiments/ is on the path
+from cv_recipe import n_folds, print_tables  # docs/experiments/scripts/ is on the path
 from sklearn.ensemble import VotingClassifier
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 
@@ -58,7 +58,7 @@ def candidates():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", required=True)
-    parser.add_argument("--data-dir", default=Path(__file__).parents[3] / "shared/data/uea")
+    parser.add_argument("--data-dir", default=Path(__file__).parents[4] / "shared/data/uea")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--n-jobs", type=int, default=1, help="CV fits at once")
     parser.add_argument("--out", help="also write the table to this CSV file")

@@ -6,7 +6,7 @@ dataset, ``GridSearchCV`` scores each candidate with stratified k-fold CV inside
 official training split (the test split is never loaded) and records the mean fit
 time. Run from the repository root::
 
-    python docs/experiments/cv_recipe.py --datasets BasicMotions ERing Libras NATOPS \\
+    python docs/experiments/scripts/cv_recipe.py --datasets BasicMotions ERing Libras NATOPS \\
         --candidates defaults "0.1.0 defaults" --repeats 2 --n-jobs 2 --out recipe_cv.csv
 
 Datasets other than aeon's shipped ones come from ``--data-dir`` (default
@@ -22,8 +22,8 @@ import pandas as pd
 from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
-from sklearn_bilstm_msa._data import check_collection, shared_shape
-from sklearn_bilstm_msa._training import auto_stem_stride
+from sklearn_bilstm_msa._data import check_collection
+from sklearn_bilstm_msa._defaults import auto_stem_stride, shared_shape
 from sklearn_bilstm_msa.benchmark import load_dataset
 
 #: The first (0.1.0) defaults, spelled out, so that older candidates stay reproducible.
@@ -501,7 +501,7 @@ def resolve(candidate, X):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["BasicMotions", "ERing"])
-    parser.add_argument("--data-dir", default=Path(__file__).parents[3] / "shared/data/uea")
+    parser.add_argument("--data-dir", default=Path(__file__).parents[4] / "shared/data/uea")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="CV repeated with new folds")
     parser.add_argument(

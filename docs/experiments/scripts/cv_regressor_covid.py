@@ -3,7 +3,7 @@
 
 Run from the repository root::
 
-    python docs/experiments/cv_regressor_covid.py [INDEX ...]
+    python docs/experiments/scripts/cv_regressor_covid.py [INDEX ...]
 
 (``INDEX``: only these rows of ``SETTINGS``, counted from 0.)
 

@@ -8,7 +8,7 @@ rows of those datasets by the re-run's, and writes the comparison tables of ``bi
 report`` for the merged results (accuracy with the published columns and both mean
 rows, over all resamples and on the official split; fit seconds; training accuracy)::
 
-    python docs/experiments/merge_uea.py \\
+    python docs/experiments/scripts/merge_uea.py \\
         docs/results/issue18-uea-dilated-conv-2026-12-02/compare/all.csv \\
         docs/results/issue18-uea-64steps-2026-12-06/compare/all.csv \\
         docs/results/issue18-uea-64steps-2026-12-06/merged

@@ -15,7 +15,7 @@ the sets that the published InceptionTime covers, beside InceptionTime's resampl
 mean. Run from the repository root (about 10 minutes per seed for the 41 sets on 2
 cores)::
 
-    python docs/experiments/test_seed_spread.py --seeds 1 2 --out seed_spread.csv
+    python docs/experiments/scripts/test_seed_spread.py --seeds 1 2 --out seed_spread.csv
 """
 
 import argparse
@@ -28,10 +28,10 @@ from pathlib import Path
 import pandas as pd
 from joblib import Parallel, delayed
 
-sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).parents[3] / "benchmarks"))
 from predict_time import ISSUE18_SETS  # noqa: E402  (the 41 sets, ``$U`` of the results)
 
-REFERENCE_DIR = Path(__file__).parents[3] / "shared/reference/ucr-published-accuracy"
+REFERENCE_DIR = Path(__file__).parents[4] / "shared/reference/ucr-published-accuracy"
 FIELDS = ("dataset", "seed", "accuracy", "fit_seconds")
 
 

@@ -15,7 +15,7 @@ our run, each over the same seeds:
 
 Run from the repository root (about 15 minutes on one core)::
 
-    python docs/experiments/timesnet_gap.py --seeds 0 1 2 --out timesnet_gap.csv
+    python docs/experiments/scripts/timesnet_gap.py --seeds 0 1 2 --out timesnet_gap.csv
 """
 
 import argparse

@@ -7,7 +7,7 @@ last training loss, the training accuracy, and the spread of the context vectors
 the share of the input's spread that lies between series. Training split only. Run
 from the repository root::
 
-    python docs/experiments/why_coffee_fails.py [--data-dir ../shared/data/uea]
+    python docs/experiments/scripts/why_coffee_fails.py [--data-dir ../shared/data/uea]
 """
 
 import argparse
@@ -37,7 +37,7 @@ def spread(clf, X):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=Path(__file__).parents[3] / "shared/data/uea")
+    parser.add_argument("--data-dir", default=Path(__file__).parents[4] / "shared/data/uea")
     parser.add_argument("--dataset", default="Coffee")
     args = parser.parse_args()
     data = load_dataset(args.dataset, data_dir=args.data_dir, offline=True)

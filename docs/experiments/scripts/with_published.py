@@ -7,7 +7,7 @@ writes ``compare/accuracy_with_ucr_published.csv`` (and ``.md``, with the means)
 one column per published classifier, then prints the means over every dataset and over
 those the published files cover. Run from the repository root::
 
-    python docs/experiments/with_published.py docs/results/issue18-after-2026-12-02
+    python docs/experiments/scripts/with_published.py docs/results/issue18-after-2026-12-02
 """
 
 import argparse
@@ -35,7 +35,7 @@ def main():
     parser.add_argument("report_dir", help="a `bilstm-msa report --out` folder")
     parser.add_argument(
         "--reference-dir",
-        default=Path(__file__).parents[3] / "shared/reference/ucr-published-accuracy",
+        default=Path(__file__).parents[4] / "shared/reference/ucr-published-accuracy",
     )
     args = parser.parse_args()
     measured = pd.read_csv(Path(args.report_dir) / "compare/accuracy.csv", index_col="dataset")
