@@ -14,6 +14,7 @@ Datasets other than aeon's shipped ones come from ``--data-dir`` (default
 """
 
 import argparse
+import csv
 import time
 from pathlib import Path
 
@@ -498,9 +499,26 @@ def resolve(candidate, X):
     return params
 
 
+POOLS = Path(__file__).resolve().parents[1] / "pools.csv"
+
+
+def pool_datasets(pool, path=POOLS):
+    """The datasets of ``pool`` ("search" or "confirmation") in ``pools.csv``, in its
+    order (written by ``pools.py``)."""
+    with open(path, newline="") as handle:
+        return [row["dataset"] for row in csv.DictReader(handle) if row["pool"] == pool]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=["BasicMotions", "ERing"])
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--datasets", nargs="+", default=["BasicMotions", "ERing"])
+    which.add_argument(
+        "--pool",
+        choices=("search", "confirmation"),
+        help="the sets of one pool of ../pools.csv (issue 35) instead of --datasets; the "
+        "confirmation pool is read once, for a pass's final candidate",
+    )
     parser.add_argument("--data-dir", default=Path(__file__).parents[4] / "shared/data/uea")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="CV repeated with new folds")
@@ -518,6 +536,13 @@ def main():
     parser.add_argument("--n-jobs", type=int, default=1, help="CV fits at once")
     parser.add_argument("--out", help="also write the table to this CSV file")
     args = parser.parse_args()
+    if args.pool is not None:
+        args.datasets = pool_datasets(args.pool)
+        if args.pool == "confirmation":
+            print(
+                "Reading the confirmation pool: once per pass, for its final candidate only "
+                "(docs/experiments/index.md)."
+            )
     rows = []
     for name in args.datasets:
         data = load_dataset(name, data_dir=args.data_dir, offline=True)
