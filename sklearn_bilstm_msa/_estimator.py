@@ -413,18 +413,34 @@ class SeriesNetEstimator(BaseEstimator):
         """A ``ConvergenceWarning`` when the training loss is still within 5% of what a
         constant prediction achieves: the network learned (almost) nothing."""
         final, chance = self._training_fit(data, y_net, weights)
-        if not (chance > 0 and final >= 0.95 * chance):
+        if not (chance > 0 and (final >= 0.95 * chance or not np.isfinite(final))):
             return
         levers = self._convergence_levers()
-        if final > 1.05 * chance:
-            # Worse than a constant: the steps overshot, more of them would not help.
+        curve = np.asarray(self.loss_curve_, dtype=float)
+        lowest = float(np.nanmin(curve)) if np.isfinite(curve).any() else np.nan
+        # Diverged: the outputs are not finite, or the training loss rose well above its
+        # lowest during training (a network that never trained starts near, or above, a
+        # constant's loss and stays there: that is not divergence).
+        rose = not np.isfinite(curve).all() or curve[-1] > 1.5 * lowest
+        if not np.isfinite(final) or (final > 1.05 * chance and rose):
+            # The steps overshot: more of them would not help.
             levers = ["a smaller lr"] + [
                 lever for lever in levers if lever not in ("another lr", "more max_epochs")
             ]
+        if not np.isfinite(final):
+            what = "not a number: training diverged, and the network's outputs are not finite"
+        elif final > 1.05 * chance and rose:
             what = (
                 f"{final / chance:.1f} times the {chance:.4f} of a constant prediction: "
-                "training diverged, and the network predicts its training data worse than "
+                f"training diverged (its training loss rose from {lowest:.4f} to "
+                f"{curve[-1]:.4f}), and the network predicts its training data worse than "
                 "a constant would"
+            )
+        elif final > 1.05 * chance:
+            what = (
+                f"{final / chance:.1f} times the {chance:.4f} of a constant prediction: the "
+                "network predicts its training data worse than a constant would; it did "
+                "not fit its training data"
             )
         else:
             what = (

@@ -564,13 +564,37 @@ def test_a_loss_worse_than_a_constant_is_called_divergence(bump_data, monkeypatc
     monkeypatch.setattr(
         BiLSTMMSAClassifier, "_training_fit", lambda self, data, y_net, w: (10.6226, 0.6931)
     )
+    real_curves = BiLSTMMSAClassifier._set_training_curves
+
+    def rising(self, use_validation):
+        real_curves(self, use_validation)
+        self.loss_curve_ = [0.69, 0.41, 10.6]  # the training loss rose: it diverged
+
+    monkeypatch.setattr(BiLSTMMSAClassifier, "_set_training_curves", rising)
     with pytest.warns(ConvergenceWarning) as caught:
         BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1}).fit(X, y)
     message = str(caught[0].message)
     assert "training loss of 10.6226, 15.3 times the 0.6931 of a constant prediction" in message
-    assert "training diverged" in message and "worse than a constant would" in message
+    assert "training diverged (its training loss rose from 0.4100 to 10.6000)" in message
+    assert "worse than a constant would" in message
     assert "Try a smaller lr or context='normalized'." in message
     assert "close to" not in message and "more max_epochs" not in message
+    # A network that never trained (a flat curve) above a constant's loss: not divergence.
+    monkeypatch.setattr(BiLSTMMSAClassifier, "_set_training_curves", real_curves)
+    with pytest.warns(ConvergenceWarning) as caught:
+        BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1}, lr=1e-9).fit(X, y)
+    message = str(caught[0].message)
+    assert "15.3 times the 0.6931 of a constant prediction: the network predicts" in message
+    assert "diverged" not in message and "another lr" in message
+
+
+def test_a_loss_that_is_not_a_number_is_called_divergence(bump_data, monkeypatch):
+    X, y = bump_data
+    monkeypatch.setattr(
+        BiLSTMMSAClassifier, "_training_fit", lambda self, data, y_net, w: (np.nan, 0.6931)
+    )
+    with pytest.warns(ConvergenceWarning, match=r"training loss of nan, not a number: training"):
+        BiLSTMMSAClassifier(**{**FAST, "max_epochs": 1}).fit(X, y)
 
 
 def test_a_fit_that_learns_does_not_warn(bump_data):
