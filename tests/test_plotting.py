@@ -93,7 +93,8 @@ def test_plot_explanation_draws_series_attributions_and_attention_on_one_time_ax
     clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 2}).fit(X, y)
     top, middle, bottom = plot_explanation(clf, X[0], method="occlusion")
     assert middle.get_images()[0].get_array().shape == (2, X.shape[2])  # one row a channel
-    assert bottom.get_images()[0].get_array().shape == (6, X.shape[2])  # 2 members x 3 scales
-    assert [t.get_text() for t in bottom.get_yticklabels()][:2] == ["m0 w=3", "m0 w=7"]
+    # The ensemble's attention: one row per scale, the two members' mean (issue 37).
+    assert bottom.get_images()[0].get_array().shape == (3, X.shape[2])
+    assert [t.get_text() for t in bottom.get_yticklabels()] == ["w=3", "w=7", "w=15"]
     with pytest.raises(ValueError, match="channel=5 is not a channel"):
         plot_explanation(clf, X[0], channel=5)
