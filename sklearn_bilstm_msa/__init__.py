@@ -17,9 +17,8 @@ __version__ = "0.1.0"
 _WHERE = {
     "_classifier": "BiLSTMMSAClassifier",
     "_regressor": "BiLSTMMSARegressor",
-    "_network": "BiLSTMEncoder BiLSTMMSANetwork ConvStem DilatedConvStem InceptionStem "
-    "MultiScaleAttention "
-    "SeedEnsemble",
+    "_network": "BiLSTMEncoder BiLSTMMSANetwork MultiScaleAttention SeedEnsemble",
+    "_stems": "ConvStem DilatedConvStem InceptionStem",
     "_persistence": "load_weights",
     "plotting": "plot_attention plot_explanation",
 }
