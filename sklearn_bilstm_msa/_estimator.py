@@ -422,21 +422,23 @@ class SeriesNetEstimator(BaseEstimator):
         # lowest during training (a network that never trained starts near, or above, a
         # constant's loss and stays there: that is not divergence).
         rose = not np.isfinite(curve).all() or curve[-1] > 1.5 * lowest
-        if not np.isfinite(final) or (final > 1.05 * chance and rose):
+        worse = final > 1.05 * chance
+        diverged = not np.isfinite(final) or (worse and rose)
+        if diverged:
             # The steps overshot: more of them would not help.
             levers = ["a smaller lr"] + [
                 lever for lever in levers if lever not in ("another lr", "more max_epochs")
             ]
         if not np.isfinite(final):
             what = "not a number: training diverged, and the network's outputs are not finite"
-        elif final > 1.05 * chance and rose:
+        elif diverged:
             what = (
                 f"{final / chance:.1f} times the {chance:.4f} of a constant prediction: "
                 f"training diverged (its training loss rose from {lowest:.4f} to "
                 f"{curve[-1]:.4f}), and the network predicts its training data worse than "
                 "a constant would"
             )
-        elif final > 1.05 * chance:
+        elif worse:
             what = (
                 f"{final / chance:.1f} times the {chance:.4f} of a constant prediction: the "
                 "network predicts its training data worse than a constant would; it did "

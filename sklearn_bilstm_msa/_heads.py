@@ -16,6 +16,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
 
 from ._data import check_labels, check_targets, target_statistics
+from ._params import check_nonnegative
 from ._training import (
     MemberCrossEntropyLoss,
     MemberMSELoss,
@@ -92,17 +93,8 @@ class ClassifierHeadMixin(ClassifierMixin):
         out = np.ones(len(labels))
         for index, label in enumerate(labels):
             if label in weights:
-                value = weights[label]
-                if (
-                    isinstance(value, bool)
-                    or not isinstance(value, numbers.Real)
-                    or not np.isfinite(value)
-                    or value < 0
-                ):
-                    raise ValueError(
-                        f"class_weight[{label!r}] must be a finite number >= 0, got {value!r}."
-                    )
-                out[index] = float(value)
+                check_nonnegative(f"class_weight[{label!r}]", weights[label], finite=True)
+                out[index] = float(weights[label])
         return out
 
     def _target_weights(self, y_net):

@@ -7,6 +7,7 @@ brings the descriptions of its own parameters.
 """
 
 import inspect
+import math
 import numbers
 import re
 
@@ -347,7 +348,14 @@ def check_positive_int(name, value, allow_auto=False):
         raise ValueError(f"{name} must be a positive integer{either}, got {value!r}.")
 
 
-def check_nonnegative(name, value):
-    """A ``ValueError`` unless ``value`` is a real number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+def check_nonnegative(name, value, finite=False):
+    """A ``ValueError`` unless ``value`` is a real number >= 0 (and not infinite, with
+    ``finite=True``)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not value >= 0
+        or (finite and not math.isfinite(value))
+    ):
+        kind = "a finite number" if finite else "a number"
+        raise ValueError(f"{name} must be {kind} >= 0, got {value!r}.")
