@@ -4,6 +4,7 @@ from ._base import _BaseBiLSTMMSA
 from ._estimator import FLOAT32_BATCH_DEPENDENCE, SAMPLE_WEIGHT_REPETITION
 from ._heads import ClassifierHeadMixin
 from ._params import fill_shared_doc
+from ._view_choice import view_candidate
 
 __all__ = ["BiLSTMMSAClassifier"]
 
@@ -115,8 +116,10 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
 
     _weights_format = "sklearn-bilstm-msa/weights/1"
 
-    #: Series that share one shape are read both per step and per channel (issue 18).
+    #: Series that share one shape are read both per step and per channel (issue 18),
+    #: or per channel alone, as cross-validation on the training split says (issue 35).
     _shared_shape_normalize = "step+channel"
+    _view_choices = ("channel",)
 
     def __init__(
         self,
@@ -161,3 +164,7 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
         super().__init__(**shared)
         self.label_smoothing = label_smoothing
         self.class_weight = class_weight
+
+    def _view_candidate(self, view, seed):
+        # The class weights are in the case weights the view's folds are fitted with.
+        return view_candidate(self, view, seed, class_weight=None)

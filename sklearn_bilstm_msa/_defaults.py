@@ -17,7 +17,7 @@ parameter                rule                        evidence
 ``n_estimators``         :func:`auto_n_estimators`   CV pass 17
 ``batch_size`` (fit)     :func:`auto_batch_size`     the recipe CV of 2026-11-21
 ``batch_size`` (predict) :func:`auto_predict_batch_size` ``benchmarks/predict_batch.py``
-``normalize``            :func:`auto_normalize`      CV passes 15, 16 and 36
+``normalize``            :func:`auto_normalize`      CV passes 15, 16, 36 and 42
 =======================  ==========================  =================================
 """
 
@@ -36,6 +36,7 @@ __all__ = [
     "AUTO_STEM_MAX_STRIDE",
     "AUTO_STEM_STEPS",
     "AUTO_STEP_SHARE",
+    "AUTO_VIEW_FOLDS",
     "STEM_KERNEL_SIZE",
     "auto_batch_size",
     "auto_n_estimators",
@@ -175,13 +176,23 @@ def shared_shape(collection, weights=None, share=AUTO_STEP_SHARE):
     return bool(np.all(between < share * np.maximum(overall, 1e-12)))
 
 
+#: ``normalize="auto"`` chooses between the views of series that share one shape by
+#: stratified cross-validation with this many folds on the training split
+#: (``_view_choice.py``).
+AUTO_VIEW_FOLDS = 3
+
+
 def auto_normalize(collection, weights=None, shared_view="step+channel"):
-    """``normalize="auto"``: ``shared_view`` for equal-length series that share one
-    shape (:func:`shared_shape`), ``"channel"`` otherwise. The classifier's shared view
-    is ``"step+channel"`` (both views side by side, :class:`~._views.InputViews`), the
-    regressor's ``"step"``.
+    """The shape rule of ``normalize="auto"``: ``shared_view`` for equal-length series
+    that share one shape (:func:`shared_shape`), ``"channel"`` otherwise. The
+    classifier's shared view is ``"step+channel"`` (both views side by side,
+    :class:`~._views.InputViews`), the regressor's ``"step"``. Where the rule gives the
+    shared view, the classifier then lets its training data choose between that view
+    and ``"channel"`` by cross-validation (:func:`~._view_choice.choose_view`, with
+    ``AUTO_VIEW_FOLDS`` folds), keeping the rule's view for sets too small to split.
 
     Evidence: either view alone swings single sets by up to 35 points, both ways (CV
     pass 15: Coffee +18 with ``"channel"``, Wine -35); both views side by side scored
-    best in a prototype and in CV pass 16, the threshold in pass 36."""
+    best in a prototype and in CV pass 16, the threshold in pass 36; the choice by
+    cross-validation, CV pass 42 (``docs/experiments/issue35.md``)."""
     return shared_view if shared_shape(collection, weights) else "channel"

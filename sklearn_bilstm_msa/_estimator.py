@@ -43,6 +43,7 @@ from ._training import (
     make_callbacks,
     resolve_device,
 )
+from ._view_choice import choose_view, view_candidate
 
 __all__ = [
     "FLOAT32_BATCH_DEPENDENCE",
@@ -114,6 +115,11 @@ class SeriesNetEstimator(BaseEstimator):
 
     #: What ``normalize="auto"`` chooses for equal-length series that share one shape.
     _shared_shape_normalize = "step"
+
+    #: The other views that ``normalize="auto"`` tries against that one by
+    #: cross-validation on the training split (:func:`~._view_choice.choose_view`);
+    #: none: the rule decides alone.
+    _view_choices = ()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -232,11 +238,28 @@ class SeriesNetEstimator(BaseEstimator):
             **weighting,
         )
 
-    def _fitted_normalize(self, data, weights=None):
-        """What ``normalize`` means for the training ``data``: "step", "step+channel",
-        "channel", "series" or None."""
+    def _fitted_normalize(self, data, weights=None, y_net=None, seed=0):
+        """What ``normalize`` means for the training ``data`` (targets ``y_net``):
+        "step", "step+channel", "channel", "series" or None. Sets ``normalize_scores_``
+        and ``normalize_reason_``."""
+        self.normalize_scores_ = None
         if self.normalize == "auto":
-            return auto_normalize(data, weights, shared_view=self._shared_shape_normalize)
+            view = auto_normalize(data, weights, shared_view=self._shared_shape_normalize)
+            if view != self._shared_shape_normalize:
+                self.normalize_reason_ = (
+                    "rule: the training series have unequal lengths"
+                    if not data.equal_length
+                    else "rule: the training series do not share one shape"
+                )
+                return view
+            if not self._view_choices:
+                self.normalize_reason_ = "rule: the training series share one shape"
+                return view
+            view, self.normalize_scores_, self.normalize_reason_ = choose_view(
+                self, data, y_net, weights, seed, (view, *self._view_choices)
+            )
+            return view
+        self.normalize_reason_ = f"given: normalize={self.normalize!r}"
         if self.normalize in ("step", "step+channel"):
             if not data.equal_length:
                 raise ValueError(
@@ -248,6 +271,11 @@ class SeriesNetEstimator(BaseEstimator):
         if self.normalize is True or self.normalize == "channel":
             return "channel"
         return "series" if self.normalize == "series" else None
+
+    def _view_candidate(self, view, seed):
+        """The unfitted single network that scores ``view`` in the view's
+        cross-validation (:func:`~._view_choice.view_candidate`)."""
+        return view_candidate(self, view, seed)
 
     def _batch_size(self):
         """The mini-batch size: as given, or the ``"auto"`` rule's value from fit."""
@@ -287,6 +315,7 @@ class SeriesNetEstimator(BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, data.n_cases)
         warm = self._continues_fit()
         y_net = self._check_y(y, data.n_cases, sample_weight)
+        seed = self._seed()
         weights = self._case_weights(sample_weight, y_net)
         if weights is not None:
             keep = weights > 0  # zero weight: no part in the fit
@@ -299,7 +328,7 @@ class SeriesNetEstimator(BaseEstimator):
             check_n_channels(data, self.n_channels_, "the fitted model (warm_start) reads")
             self._check_predict_lengths(data)
         else:
-            self._fit_input_statistics(data, weights)
+            self._fit_input_statistics(data, weights, y_net, seed)
             self.missing_channels_ = data.missing_channels()
             self.indicator_channels_ = (
                 self.missing_channels_ if self.missing_indicator else self.missing_channels_[:0]
@@ -308,7 +337,6 @@ class SeriesNetEstimator(BaseEstimator):
         if not warm:
             self._fit_module_attributes(data, weights)
 
-        seed = self._seed()
         self.batch_size_ = (
             auto_batch_size(data.n_cases) if self.batch_size == "auto" else self.batch_size
         )
@@ -331,13 +359,15 @@ class SeriesNetEstimator(BaseEstimator):
         self._warn_if_not_fitted_to_training_data(data, y_net, weights)
         return self
 
-    def _fit_input_statistics(self, data, weights):
+    def _fit_input_statistics(self, data, weights, y_net=None, seed=0):
         """Channels, scikit-learn's ``n_features_in_`` and the standardisation of the
-        training ``data`` (statistics weighted by the case ``weights``, when given)."""
+        training ``data`` (statistics weighted by the case ``weights``, when given; the
+        view chosen with the targets ``y_net`` and ``seed`` where ``normalize="auto"``
+        lets the training data choose)."""
         self.n_channels_ = data.n_channels
         # scikit-learn's definition (X.shape[1]); only the channel count must match later.
         self.n_features_in_ = data.n_columns
-        self.normalize_ = self._fitted_normalize(data, weights)
+        self.normalize_ = self._fitted_normalize(data, weights, y_net, seed)
         # "step+channel": the net reads the per-channel standardised series and computes
         # the per-step view from these statistics itself.
         self.__dict__.pop("step_mean_", None)

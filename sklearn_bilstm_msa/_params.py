@@ -174,9 +174,15 @@ max_epochs : int, default=100
         so the network reads the small differences and the common shape (equal
         lengths only, as ``"step"``). ``"auto"``: for training series of equal
         length that share a shape (their spread around the mean series is below
-        half of each channel's spread), ``"step+channel"`` in
-        ``BiLSTMMSAClassifier`` and ``"step"`` in the other estimators; else
-        ``"channel"`` (``normalize_`` holds the choice). ``"series"``: each channel of each series,
+        half of each channel's spread), ``"step"`` in the regressor and the
+        baselines; ``BiLSTMMSAClassifier`` there lets its training data choose
+        between ``"step+channel"`` and ``"channel"``, by 3-fold stratified
+        cross-validation of single networks on the training split (seeded by
+        ``random_state``, fitted in ``n_jobs`` processes; ``"step+channel"`` on a tie
+        and where the smallest class has fewer than 3 cases). Other series get
+        ``"channel"``. ``normalize_`` holds the view, ``normalize_reason_`` why, and
+        ``normalize_scores_`` the scores behind a choice by cross-validation; to skip
+        the choice's cost, give the view. ``"series"``: each channel of each series,
         at fit and predict alike, with that series' own mean and standard deviation
         over its real steps (z-normalisation, as the UCR sets are published; a
         constant channel becomes zero), so predictions do not change when a series
@@ -191,8 +197,12 @@ max_epochs : int, default=100
         an error, and ``"bfloat16"`` runs only with AVX-512 (an error at fit
         otherwise) and is rarely faster there.
     n_jobs : int or None, default=None
-        CPU threads torch uses inside ``fit`` and ``predict`` (``None`` means 1,
-        ``-1`` all cores, as in joblib). The global thread count is restored after.
+        Cores to use (``None`` means 1, ``-1`` all cores, as in joblib): the
+        independent fits inside ``fit`` (the folds of ``normalize="auto"``'s choice)
+        run side by side in that many joblib processes, one torch thread each, so
+        they give the same result for every ``n_jobs``; the final network trains and
+        predicts on that many torch threads (whose float32 sums may round
+        differently from one thread's). The global thread count is restored after.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the hold-out split.
         With an int, CPU fits are bit-for-bit repeatable.
@@ -233,6 +243,12 @@ n_channels_ : int
         count must match at predict time; series may have any length.
     {model}normalize_ : {{"channel", "step", "step+channel", "series", None}}
         The standardisation used.
+    normalize_reason_ : str
+        Why: ``"given: ..."``, ``"rule: ..."`` or ``"cross-validation: ..."`` with
+        the views' mean scores.
+    normalize_scores_ : dict or None
+        Where ``normalize="auto"`` chose the view by cross-validation: each candidate
+        view's accuracy on each fold (an array); else None.
     channel_mean_, channel_std_ : ndarray of shape (n_channels,) or (n_timepoints, n_channels)
         Standardisation statistics (0 and 1 without standardisation or with
         ``normalize_="series"``; one row per time step with ``normalize_="step"``).

@@ -133,6 +133,8 @@ class WeightsFileMixin:
             "channel_std": torch.as_tensor(self.channel_std_),
             "n_iter": int(self.n_iter_),
             "normalize": self.normalize_,
+            "normalize_reason": getattr(self, "normalize_reason_", None),
+            "normalize_scores": _plain_scores(getattr(self, "normalize_scores_", None)),
             "step_mean": _tensor_or_none(getattr(self, "step_mean_", None)),
             "step_std": _tensor_or_none(getattr(self, "step_std_", None)),
             "missing_channels": [int(c) for c in getattr(self, "missing_channels_", ())],
@@ -192,6 +194,12 @@ class WeightsFileMixin:
         estimator.n_iter_ = payload["n_iter"]
         default = "channel" if estimator.normalize else None
         estimator.normalize_ = payload.get("normalize", default)
+        # Files from before issue 35 do not say why.
+        estimator.normalize_reason_ = payload.get("normalize_reason")
+        scores = payload.get("normalize_scores")
+        estimator.normalize_scores_ = (
+            None if scores is None else {view: np.asarray(s) for view, s in scores.items()}
+        )
         if payload.get("step_mean") is not None:  # normalize_="step+channel"
             estimator.step_mean_ = payload["step_mean"].numpy()
             estimator.step_std_ = payload["step_std"].numpy()
@@ -205,6 +213,13 @@ class WeightsFileMixin:
         estimator.net_ = net
         estimator.history_ = net.history
         return estimator
+
+
+def _plain_scores(scores):
+    """``normalize_scores_`` as plain values (lists of floats) for a weights file."""
+    if scores is None:
+        return None
+    return {view: [float(s) for s in fold_scores] for view, fold_scores in scores.items()}
 
 
 def read_weights_file(path):

@@ -467,6 +467,20 @@ CANDIDATES = {
         "weight_decay": 1e-2,
         "random_state": 2,
     },
+    # Pass forty-two (issue 35): normalize="auto" choosing the view of series that share
+    # one shape by 3-fold CV of single networks inside each fit (nested CV: the choice
+    # sees the outer training fold only) against the shape rule alone (issue 18's
+    # "auto", resolved on the whole training split) and "channel" alone, on the search
+    # pool's sets where the rule reads both views, over three model seeds.
+    **{
+        f"{name}, seed {seed}": {**params, "random_state": seed}
+        for name, params in (
+            ("view by rule", {"normalize": "issue-18 auto"}),
+            ("view by CV", {}),
+            ("view channel", {"normalize": "channel"}),
+        )
+        for seed in (0, 1, 2)
+    },
     # Pass twenty-one (issue 18): the front-end alone (the ablation's FrontEnd-MSA,
     # 0.891 against the defaults' 0.873 on its twelve test splits), by CV.
     "dilated+conv, no LSTM": {"stem": "dilated+conv", "n_estimators": 1, "num_layers": 0},
@@ -493,6 +507,9 @@ def resolve(candidate, X):
         params["normalize"] = "step+channel" if shared else "channel"
     if params.get("normalize") == "step+channel if equal lengths":
         params["normalize"] = "step+channel" if len(set(lengths)) == 1 else "auto"
+    if params.get("normalize") == "issue-18 auto":  # the shape rule, without the CV choice
+        shared = shared_shape(check_collection(X, allow_missing=True))
+        params["normalize"] = "step+channel" if shared else "channel"
     if params.get("normalize") == "issue-13 auto":
         shared = shared_shape(check_collection(X, allow_missing=True))
         params["normalize"] = "step" if shared else "channel"
