@@ -372,6 +372,9 @@ class SeriesNetEstimator(BaseEstimator):
         # the per-step view from these statistics itself.
         self.__dict__.pop("step_mean_", None)
         self.__dict__.pop("step_std_", None)
+        # A fold fit of the view's choice standardises as the final fit will: with the
+        # statistics of the whole training split (no labels in them).
+        data, weights = getattr(self, "_statistics_source", None) or (data, weights)
         if self.normalize_ == "step+channel":
             self.step_mean_, self.step_std_ = step_statistics(data, weights)
         if self.normalize_ == "step":

@@ -379,13 +379,15 @@ class SeedEnsemble(nn.Module):
         Parameters of each :class:`BiLSTMMSANetwork`.
     """
 
-    def __init__(self, n_estimators, combine, **network_params):
+    def __init__(self, n_estimators, combine, member_params=None, **network_params):
         super().__init__()
         if combine not in ("proba", "mean"):
             raise ValueError(f"combine must be 'proba' or 'mean', got {combine!r}.")
         self.combine = combine
+        # member_params: one dict per member of parameters that member has of its own.
+        overrides = [{}] * n_estimators if member_params is None else list(member_params)
         self.members = nn.ModuleList(
-            BiLSTMMSANetwork(**network_params) for _ in range(n_estimators)
+            BiLSTMMSANetwork(**{**network_params, **own}) for own in overrides
         )
 
     def combine_outputs(self, outputs):
