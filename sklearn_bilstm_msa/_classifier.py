@@ -116,10 +116,12 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
 
     _weights_format = "sklearn-bilstm-msa/weights/1"
 
-    #: Series that share one shape are read both per step and per channel (issue 18),
-    #: or per channel alone, as cross-validation on the training split says (issue 35).
+    #: Series that share one shape are read both per step and per channel (issue 18);
+    #: with ``normalize="cv"``, or per channel alone, as cross-validation on the
+    #: training split says (issue 35).
     _shared_shape_normalize = "step+channel"
     _view_choices = ("channel",)
+    _normalize_modes = (*_BaseBiLSTMMSA._normalize_modes, "cv")
 
     def __init__(
         self,

@@ -176,7 +176,7 @@ def shared_shape(collection, weights=None, share=AUTO_STEP_SHARE):
     return bool(np.all(between < share * np.maximum(overall, 1e-12)))
 
 
-#: ``normalize="auto"`` chooses between the views of series that share one shape by
+#: ``normalize="cv"`` chooses between the views of series that share one shape by
 #: stratified cross-validation with this many folds on the training split
 #: (``_view_choice.py``).
 AUTO_VIEW_FOLDS = 3
@@ -186,13 +186,15 @@ def auto_normalize(collection, weights=None, shared_view="step+channel"):
     """The shape rule of ``normalize="auto"``: ``shared_view`` for equal-length series
     that share one shape (:func:`shared_shape`), ``"channel"`` otherwise. The
     classifier's shared view is ``"step+channel"`` (both views side by side,
-    :class:`~._views.InputViews`), the regressor's ``"step"``. Where the rule gives the
-    shared view, the classifier then lets its training data choose between that view
-    and ``"channel"`` by cross-validation (:func:`~._view_choice.choose_view`, with
-    ``AUTO_VIEW_FOLDS`` folds), keeping the rule's view for sets too small to split.
+    :class:`~._views.InputViews`), the regressor's ``"step"``. With ``normalize="cv"``
+    the classifier lets its training data choose between that view and ``"channel"``
+    where the rule gives the shared view, by cross-validation
+    (:func:`~._view_choice.choose_view`, with ``AUTO_VIEW_FOLDS`` folds).
 
     Evidence: either view alone swings single sets by up to 35 points, both ways (CV
     pass 15: Coffee +18 with ``"channel"``, Wine -35); both views side by side scored
-    best in a prototype and in CV pass 16, the threshold in pass 36; the choice by
-    cross-validation, CV pass 42 (``docs/experiments/issue35.md``)."""
+    best in a prototype and in CV pass 16, the threshold in pass 36. The choice by
+    cross-validation scored 1.0 point below this rule on the search pool's five sets
+    that share one shape, so it is an option (CV pass 42,
+    ``docs/experiments/issue35.md``)."""
     return shared_view if shared_shape(collection, weights) else "channel"

@@ -116,9 +116,9 @@ class SeriesNetEstimator(BaseEstimator):
     #: What ``normalize="auto"`` chooses for equal-length series that share one shape.
     _shared_shape_normalize = "step"
 
-    #: The other views that ``normalize="auto"`` tries against that one by
-    #: cross-validation on the training split (:func:`~._view_choice.choose_view`);
-    #: none: the rule decides alone.
+    #: The other views that ``normalize="cv"`` tries against that one by
+    #: cross-validation on the training split (:func:`~._view_choice.choose_view`), in
+    #: a model whose ``_normalize_modes`` take ``"cv"``.
     _view_choices = ()
 
     def __sklearn_tags__(self):
@@ -243,7 +243,7 @@ class SeriesNetEstimator(BaseEstimator):
         "step", "step+channel", "channel", "series" or None. Sets ``normalize_scores_``
         and ``normalize_reason_``."""
         self.normalize_scores_ = None
-        if self.normalize == "auto":
+        if self.normalize in ("auto", "cv"):
             view = auto_normalize(data, weights, shared_view=self._shared_shape_normalize)
             if view != self._shared_shape_normalize:
                 self.normalize_reason_ = (
@@ -252,7 +252,7 @@ class SeriesNetEstimator(BaseEstimator):
                     else "rule: the training series do not share one shape"
                 )
                 return view
-            if not self._view_choices:
+            if self.normalize == "auto" or not self._view_choices:
                 self.normalize_reason_ = "rule: the training series share one shape"
                 return view
             view, self.normalize_scores_, self.normalize_reason_ = choose_view(
@@ -362,7 +362,7 @@ class SeriesNetEstimator(BaseEstimator):
     def _fit_input_statistics(self, data, weights, y_net=None, seed=0):
         """Channels, scikit-learn's ``n_features_in_`` and the standardisation of the
         training ``data`` (statistics weighted by the case ``weights``, when given; the
-        view chosen with the targets ``y_net`` and ``seed`` where ``normalize="auto"``
+        view chosen with the targets ``y_net`` and ``seed`` where ``normalize="cv"``
         lets the training data choose)."""
         self.n_channels_ = data.n_channels
         # scikit-learn's definition (X.shape[1]); only the channel count must match later.
@@ -372,8 +372,8 @@ class SeriesNetEstimator(BaseEstimator):
         # the per-step view from these statistics itself.
         self.__dict__.pop("step_mean_", None)
         self.__dict__.pop("step_std_", None)
-        # A fold fit of the view's choice standardises as the final fit will: with the
-        # statistics of the whole training split (no labels in them).
+        # CV pass 42's "whole" variant of the view's choice: a fold fit standardised with
+        # the statistics of the whole training split (docs/experiments/issue35.md).
         data, weights = getattr(self, "_statistics_source", None) or (data, weights)
         if self.normalize_ == "step+channel":
             self.step_mean_, self.step_std_ = step_statistics(data, weights)

@@ -162,7 +162,7 @@ max_epochs : int, default=100
         is halved after ``patience // 2`` such epochs.
     gradient_clip : float or None, default=1.0
         Maximum gradient norm; ``None`` disables clipping.
-    normalize : {{"auto", "channel", "step", "step+channel", "series", False}} or True, default=True
+    normalize : {{"auto", "cv", "channel", "step", "step+channel", "series"}} or bool, default=True
         How the series are standardised. ``"channel"``
         (or ``True``): each channel with its mean and standard deviation over all
         training steps. ``"step"``: each channel at each time step with its mean and
@@ -174,15 +174,16 @@ max_epochs : int, default=100
         so the network reads the small differences and the common shape (equal
         lengths only, as ``"step"``). ``"auto"``: for training series of equal
         length that share a shape (their spread around the mean series is below
-        half of each channel's spread), ``"step"`` in the regressor and the
-        baselines; ``BiLSTMMSAClassifier`` there lets its training data choose
-        between ``"step+channel"`` and ``"channel"``, by 3-fold stratified
-        cross-validation of single networks on the training split (seeded by
-        ``random_state``, fitted in ``n_jobs`` processes; ``"step+channel"`` on a tie
-        and where the smallest class has fewer than 3 cases). Other series get
-        ``"channel"``. ``normalize_`` holds the view, ``normalize_reason_`` why, and
-        ``normalize_scores_`` the scores behind a choice by cross-validation; to skip
-        the choice's cost, give the view. ``"series"``: each channel of each series,
+        half of each channel's spread), ``"step+channel"`` in
+        ``BiLSTMMSAClassifier`` and ``"step"`` in the other estimators; else
+        ``"channel"``. ``"cv"`` (``BiLSTMMSAClassifier``): as ``"auto"``, but where
+        that gives ``"step+channel"`` the training data choose between it and
+        ``"channel"``, by 3-fold stratified cross-validation of single networks on the
+        training split (seeded by ``random_state``, fitted in ``n_jobs`` processes;
+        ``"step+channel"`` on a tie and where the smallest class has fewer than 3
+        cases), at about four single networks' cost. ``normalize_`` holds the view,
+        ``normalize_reason_`` why, and ``normalize_scores_`` the scores behind a
+        choice by cross-validation. ``"series"``: each channel of each series,
         at fit and predict alike, with that series' own mean and standard deviation
         over its real steps (z-normalisation, as the UCR sets are published; a
         constant channel becomes zero), so predictions do not change when a series
@@ -198,7 +199,7 @@ max_epochs : int, default=100
         otherwise) and is rarely faster there.
     n_jobs : int or None, default=None
         Cores to use (``None`` means 1, ``-1`` all cores, as in joblib): the
-        independent fits inside ``fit`` (the folds of ``normalize="auto"``'s choice)
+        independent fits inside ``fit`` (the folds of ``normalize="cv"``'s choice)
         run side by side in that many joblib processes, one torch thread each, so
         they give the same result for every ``n_jobs``; the final network trains and
         predicts on that many torch threads (whose float32 sums may round
@@ -247,7 +248,7 @@ n_channels_ : int
         Why: ``"given: ..."``, ``"rule: ..."`` or ``"cross-validation: ..."`` with
         the views' mean scores.
     normalize_scores_ : dict or None
-        Where ``normalize="auto"`` chose the view by cross-validation: each candidate
+        Where ``normalize="cv"`` chose the view by cross-validation: each candidate
         view's accuracy on each fold (an array); else None.
     channel_mean_, channel_std_ : ndarray of shape (n_channels,) or (n_timepoints, n_channels)
         Standardisation statistics (0 and 1 without standardisation or with

@@ -1,20 +1,22 @@
-"""``normalize="auto"`` on series that share one shape: the input view chosen by
-cross-validation on the training split.
+"""``normalize="cv"`` on series that share one shape: the input view chosen by
+cross-validation on the training split (issue 35).
 
 The shape rule (:func:`~._defaults.shared_shape`) finds the training sets where a
 per-step view can matter at all; which view reads them best differs from set to set
-(one view alone moved single sets by 17 points either way on data nobody here holds),
-so there the training data decide: each candidate view is scored by stratified k-fold
-cross-validation of single networks on the training split, and the best one (the
-rule's own view on a tie) is fitted. Nothing but the training data is read; the folds
-and the networks are seeded from ``random_state``; the scores are kept on the fitted
-estimator (``normalize_scores_``) with the reason for the choice
-(``normalize_reason_``). Training sets whose smallest class has fewer cases than
-folds keep the rule's view.
+(one view alone moved single sets by 17 points either way on data nobody here holds).
+With ``normalize="cv"`` the training data decide there: each candidate view is scored
+by stratified k-fold cross-validation of single networks on the training split, and
+the best one (the rule's own view on a tie) is fitted. Nothing but the training data is
+read; the folds and the networks are seeded from ``random_state``; the scores are kept
+on the fitted estimator (``normalize_scores_``) with the reason for the choice
+(``normalize_reason_``). Training sets whose smallest class has fewer cases than folds
+keep the rule's view. It is not the default: on the search pool's five sets that share
+one shape it scored 1.0 point below the rule alone (CV pass 42,
+``docs/experiments/issue35.md``).
 
 The fold fits are independent: ``n_jobs`` runs them side by side in joblib's worker
-processes, each on one torch thread, so the choice and the fitted model are the same
-for every ``n_jobs`` (bit for bit on one machine).
+processes, each on one torch thread, so the choice is the same for every ``n_jobs``
+(bit for bit on one machine).
 """
 
 import warnings

@@ -1,5 +1,6 @@
-"""``normalize="auto"`` lets the training data choose the view of series that share one
-shape, by cross-validation on the training split (issue 35)."""
+"""``normalize="cv"`` lets the training data choose the view of series that share one
+shape, by cross-validation on the training split (issue 35); ``"auto"`` keeps the shape
+rule alone, which chose better on the search pool (CV pass 42)."""
 
 import numpy as np
 import pytest
@@ -11,12 +12,13 @@ from .conftest import FAST, make_bump_data, make_shared_shape_data
 
 # Two epochs of four-unit networks: the choice's mechanics, not its accuracy.
 TINY = {**FAST, "hidden_size": 4, "max_epochs": 2}
+CV = {**TINY, "normalize": "cv"}
 
 
 @pytest.fixture(scope="module")
 def chosen():
     X, y = make_shared_shape_data(n_cases=24)
-    return X, y, BiLSTMMSAClassifier(**TINY).fit(X, y)
+    return X, y, BiLSTMMSAClassifier(**CV).fit(X, y)
 
 
 def test_the_view_of_shared_shapes_is_the_best_scored_in_cross_validation(chosen):
@@ -44,9 +46,9 @@ def test_the_chosen_view_is_fitted_as_that_view_given_would_be(chosen):
 
 def test_the_choice_is_repeatable_and_does_not_depend_on_n_jobs(chosen):
     X, y, clf = chosen
-    again = BiLSTMMSAClassifier(**TINY).fit(X, y)
+    again = BiLSTMMSAClassifier(**CV).fit(X, y)
     # Two fold fits side by side, in joblib's processes.
-    spread = BiLSTMMSAClassifier(**{**TINY, "n_jobs": 2}).fit(X, y)
+    spread = BiLSTMMSAClassifier(**{**CV, "n_jobs": 2}).fit(X, y)
     for other in (again, spread):
         assert other.normalize_ == clf.normalize_
         for view, fold_scores in clf.normalize_scores_.items():
@@ -57,7 +59,7 @@ def test_the_choice_is_repeatable_and_does_not_depend_on_n_jobs(chosen):
 def test_a_tie_keeps_the_rules_view(monkeypatch):
     monkeypatch.setattr(_view_choice, "_fold_score", lambda *args: 0.5)
     X, y = make_shared_shape_data(n_cases=24)
-    clf = BiLSTMMSAClassifier(**TINY).fit(X, y)
+    clf = BiLSTMMSAClassifier(**CV).fit(X, y)
     assert clf.normalize_ == "step+channel"
     assert clf.normalize_reason_.endswith("(the rule's view on a tie)")
 
@@ -74,7 +76,7 @@ def test_the_choice_reads_the_training_data_only(monkeypatch):
 
     monkeypatch.setattr(_view_choice, "_fold_score", spy)
     X, y = make_shared_shape_data(n_cases=24)
-    BiLSTMMSAClassifier(**TINY).fit(X[:18], y[:18])
+    BiLSTMMSAClassifier(**CV).fit(X[:18], y[:18])
     assert len(calls) == 2 * AUTO_VIEW_FOLDS
     for view in ("step+channel", "channel"):
         folds = [(train, test) for v, n, train, test in calls if v == view]
@@ -85,18 +87,32 @@ def test_the_choice_reads_the_training_data_only(monkeypatch):
 def test_sets_too_small_to_split_keep_the_rules_view():
     X, y = make_shared_shape_data(n_cases=24)
     y = np.array([0, 0] + [1] * 22)  # the smallest class: two cases, fewer than 3 folds
-    clf = BiLSTMMSAClassifier(**TINY).fit(X, y)
+    clf = BiLSTMMSAClassifier(**CV).fit(X, y)
     assert clf.normalize_ == "step+channel" and clf.normalize_scores_ is None
     assert "smallest class has 2 case(s)" in clf.normalize_reason_
 
 
+def test_auto_keeps_the_shape_rule_without_cross_validation(monkeypatch):
+    monkeypatch.setattr(_view_choice, "_fold_score", None)  # any fold fit would fail
+    X, y = make_shared_shape_data(n_cases=24)
+    clf = BiLSTMMSAClassifier(**TINY).fit(X, y)
+    assert clf.normalize_ == "step+channel" and clf.normalize_scores_ is None
+    assert clf.normalize_reason_ == "rule: the training series share one shape"
+
+
+def test_the_regressor_has_no_choice_to_make():
+    shared, target = make_shared_shape_data(n_cases=24)
+    with pytest.raises(ValueError, match="normalize must be one of"):
+        BiLSTMMSARegressor(**CV).fit(shared, target.astype(float))
+
+
 def test_other_series_and_the_regressor_follow_the_rule_alone():
     X, y = make_bump_data(n_cases=24, n_timepoints=20)
-    clf = BiLSTMMSAClassifier(**TINY).fit(X, y)
+    clf = BiLSTMMSAClassifier(**CV).fit(X, y)
     assert clf.normalize_ == "channel" and clf.normalize_scores_ is None
     assert clf.normalize_reason_ == "rule: the training series do not share one shape"
     ragged = [x[:, : 12 + i % 5] for i, x in enumerate(X)]
-    clf = BiLSTMMSAClassifier(**TINY).fit(ragged, y)
+    clf = BiLSTMMSAClassifier(**CV).fit(ragged, y)
     assert clf.normalize_reason_ == "rule: the training series have unequal lengths"
     shared, target = make_shared_shape_data(n_cases=24)
     reg = BiLSTMMSARegressor(**TINY).fit(shared, target.astype(float))
@@ -115,7 +131,7 @@ def test_class_weights_reach_the_choice_as_case_weights(monkeypatch):
     monkeypatch.setattr(_view_choice, "_fold_score", spy)
     X, y = make_shared_shape_data(n_cases=24)
     labels = np.where(y == 1, "bump", "dip")
-    BiLSTMMSAClassifier(**TINY, class_weight={"bump": 3.0}).fit(X, labels)
+    BiLSTMMSAClassifier(**CV, class_weight={"bump": 3.0}).fit(X, labels)
     class_weight, weights = seen[0]
     assert class_weight is None  # already in the case weights, keyed by encoded labels
     np.testing.assert_allclose(weights[y == 1] / weights[y == 0][0], 3.0)
