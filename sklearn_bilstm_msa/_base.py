@@ -95,8 +95,9 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         self.missing_indicator = missing_indicator
         self.difference = difference
 
-    #: The network computes the per-step view itself (:class:`InputViews`).
-    _normalize_modes = (*NORMALIZE_MODES, "step+channel")
+    #: The network computes the per-step view itself (:class:`InputViews`); "mixed" is
+    #: a seed ensemble whose members read "step+channel" and "channel" in turn.
+    _normalize_modes = (*NORMALIZE_MODES, "step+channel", "mixed")
 
     # --------------------------------------------------------------- the model
 
@@ -169,7 +170,15 @@ class _BaseBiLSTMMSA(AttentionMixin, AttributionMixin, WeightsFileMixin, SeriesN
         if self.n_estimators_ == 1:
             return BiLSTMMSANetwork, params
         extra = {"n_estimators": self.n_estimators_, "combine": self._ensemble_combine}
+        if self.normalize_ == "mixed":
+            extra["member_params"] = self._member_views_params()
         return SeedEnsemble, {**extra, **params}
+
+    def _member_views_params(self):
+        """``normalize_="mixed"``: the members read both views and the per-channel view
+        alone in turn (members 0, 2, 4, ... both; 1, 3, ... without the per-step view)."""
+        channel_only = {"step_shift": None, "step_scale": None}
+        return [{} if m % 2 == 0 else channel_only for m in range(self.n_estimators_)]
 
     def _input_views(self):
         """The :class:`InputViews` arguments of the fitted standardisation and

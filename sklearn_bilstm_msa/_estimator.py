@@ -240,7 +240,7 @@ class SeriesNetEstimator(BaseEstimator):
 
     def _fitted_normalize(self, data, weights=None, y_net=None, seed=0):
         """What ``normalize`` means for the training ``data`` (targets ``y_net``):
-        "step", "step+channel", "channel", "series" or None. Sets ``normalize_scores_``
+        "step", "step+channel", "mixed", "channel", "series" or None. Sets ``normalize_scores_``
         and ``normalize_reason_``."""
         self.normalize_scores_ = None
         if self.normalize in ("auto", "cv"):
@@ -260,7 +260,7 @@ class SeriesNetEstimator(BaseEstimator):
             )
             return view
         self.normalize_reason_ = f"given: normalize={self.normalize!r}"
-        if self.normalize in ("step", "step+channel"):
+        if self.normalize in ("step", "step+channel", "mixed"):
             if not data.equal_length:
                 raise ValueError(
                     f"normalize={self.normalize!r} standardises each time step, so it needs "
@@ -375,11 +375,11 @@ class SeriesNetEstimator(BaseEstimator):
         # CV pass 42's "whole" variant of the view's choice: a fold fit standardised with
         # the statistics of the whole training split (docs/experiments/issue35.md).
         data, weights = getattr(self, "_statistics_source", None) or (data, weights)
-        if self.normalize_ == "step+channel":
+        if self.normalize_ in ("step+channel", "mixed"):
             self.step_mean_, self.step_std_ = step_statistics(data, weights)
         if self.normalize_ == "step":
             self.channel_mean_, self.channel_std_ = step_statistics(data, weights)
-        elif self.normalize_ in ("channel", "step+channel"):
+        elif self.normalize_ in ("channel", "step+channel", "mixed"):
             self.channel_mean_, self.channel_std_ = channel_statistics(data, weights)
         else:  # "series" standardises each series with its own statistics
             self.channel_mean_ = np.zeros(data.n_channels)

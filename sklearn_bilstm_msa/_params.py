@@ -162,7 +162,7 @@ max_epochs : int, default=100
         is halved after ``patience // 2`` such epochs.
     gradient_clip : float or None, default=1.0
         Maximum gradient norm; ``None`` disables clipping.
-    normalize : {{"auto", "cv", "channel", "step", "step+channel", "series"}} or bool, default=True
+    normalize : {{"auto", "cv", "channel", "step", "step+channel", "mixed", "series"}}, default=True
         How the series are standardised. ``"channel"``
         (or ``True``): each channel with its mean and standard deviation over all
         training steps. ``"step"``: each channel at each time step with its mean and
@@ -172,17 +172,19 @@ max_epochs : int, default=100
         that length only. ``"step+channel"`` (BiLSTM-MSA's estimators): both, the
         per-step view stacked beside the per-channel one as extra input channels,
         so the network reads the small differences and the common shape (equal
-        lengths only, as ``"step"``). ``"auto"``: for training series of equal
-        length that share a shape (their spread around the mean series is below
-        half of each channel's spread), ``"step+channel"`` in
+        lengths only, as ``"step"``). ``"mixed"``: a seed ensemble's members read
+        ``"step+channel"`` and ``"channel"`` in turn (members 0, 2, 4, ... both views,
+        1, 3, ... the per-channel one); a single network reads both. ``"auto"``: for
+        training series of equal length that share a shape (their spread around the
+        mean series is below half of each channel's spread), ``"mixed"`` in
         ``BiLSTMMSAClassifier`` and ``"step"`` in the other estimators; else
         ``"channel"``. ``"cv"`` (``BiLSTMMSAClassifier``): as ``"auto"``, but where
-        that gives ``"step+channel"`` the training data choose between it and
-        ``"channel"``, by 3-fold stratified cross-validation of single networks on the
-        training split (seeded by ``random_state``, fitted in ``n_jobs`` processes;
-        ``"step+channel"`` on a tie and where the smallest class has fewer than 3
-        cases), at about four single networks' cost. ``normalize_`` holds the view,
-        ``normalize_reason_`` why, and ``normalize_scores_`` the scores behind a
+        that gives ``"mixed"`` the training data choose between it and ``"channel"``,
+        by 3-fold stratified cross-validation of single networks on the training split
+        (seeded by ``random_state``, fitted in ``n_jobs`` processes; ``"mixed"`` on a
+        tie and where the smallest class has fewer than 3 cases), at about four single
+        networks' cost; it scored below ``"auto"`` in CV. ``normalize_`` holds the
+        view, ``normalize_reason_`` why, and ``normalize_scores_`` the scores behind a
         choice by cross-validation. ``"series"``: each channel of each series,
         at fit and predict alike, with that series' own mean and standard deviation
         over its real steps (z-normalisation, as the UCR sets are published; a
@@ -242,7 +244,7 @@ n_channels_ : int
         ``X.shape[1]`` in ``fit``, as scikit-learn defines it: the channels of a
         3-D array or a list, the time points of a 2-D array. Only the channel
         count must match at predict time; series may have any length.
-    {model}normalize_ : {{"channel", "step", "step+channel", "series", None}}
+    {model}normalize_ : {{"channel", "step", "step+channel", "mixed", "series", None}}
         The standardisation used.
     normalize_reason_ : str
         Why: ``"given: ..."``, ``"rule: ..."`` or ``"cross-validation: ..."`` with

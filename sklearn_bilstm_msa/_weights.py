@@ -200,7 +200,7 @@ class WeightsFileMixin:
         estimator.normalize_scores_ = (
             None if scores is None else {view: np.asarray(s) for view, s in scores.items()}
         )
-        if payload.get("step_mean") is not None:  # normalize_="step+channel"
+        if payload.get("step_mean") is not None:  # normalize_ "step+channel" or "mixed"
             estimator.step_mean_ = payload["step_mean"].numpy()
             estimator.step_std_ = payload["step_std"].numpy()
         for name in ("missing_channels", "indicator_channels"):

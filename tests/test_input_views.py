@@ -96,13 +96,33 @@ def test_the_difference_scale_is_the_training_spread_of_the_standardised_changes
 
 def test_defaults_read_shared_shapes_both_ways_and_every_series_with_its_difference():
     X, y = make_shared_shape_data()
-    clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
-    assert clf.normalize_ == "step+channel" and clf.difference_scale_.shape == (1,)
+    clf = BiLSTMMSAClassifier(**FAST).fit(X, y)  # one network: both views
+    assert clf.normalize_ == "mixed" and clf.difference_scale_.shape == (1,)
     assert clf.net_.module_.views.output_size == 3
     # The regressor keeps its recipe: no difference, per-step standardisation alone.
     reg = BiLSTMMSARegressor(**FAST).fit(X, y.astype(float))
     assert reg.normalize_ == "step" and reg.difference_scale_ is None
     assert reg.net_.module_.views is None
+
+
+def test_mixed_members_read_both_views_and_the_channel_view_in_turn(tmp_path):
+    X, y = make_shared_shape_data()
+    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 3}).fit(X, y)
+    assert clf.normalize_ == "mixed"
+    # Series, its per-step view and its difference; then series and difference alone.
+    assert [m.views.output_size for m in clf.net_.module_.members] == [3, 2, 3]
+    clf.save_weights(tmp_path / "mixed.pt")
+    restored = BiLSTMMSAClassifier.load_weights(tmp_path / "mixed.pt")
+    assert [m.views.output_size for m in restored.net_.module_.members] == [3, 2, 3]
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    # A single network is the "step+channel" one.
+    one = BiLSTMMSAClassifier(**FAST, normalize="mixed").fit(X, y)
+    both = BiLSTMMSAClassifier(**FAST, normalize="step+channel").fit(X, y)
+    np.testing.assert_array_equal(one.predict_proba(X), both.predict_proba(X))
+    with pytest.raises(ValueError, match="normalize='mixed' standardises each time step"):
+        BiLSTMMSAClassifier(**FAST, normalize="mixed").fit(
+            [x[:, : 20 + i % 3] for i, x in enumerate(X)], y
+        )
 
 
 def test_a_step_and_channel_model_refuses_other_lengths_and_unequal_training_series():
@@ -140,7 +160,7 @@ def test_views_survive_a_weights_file(tmp_path):
     clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
     clf.save_weights(tmp_path / "views.pt")
     restored = BiLSTMMSAClassifier.load_weights(tmp_path / "views.pt")
-    assert restored.normalize_ == "step+channel" and restored.difference
+    assert restored.normalize_ == "mixed" and restored.difference
     np.testing.assert_array_equal(restored.step_mean_, clf.step_mean_)
     np.testing.assert_array_equal(restored.difference_scale_, clf.difference_scale_)
     assert_float32_close(restored.predict_proba(X), clf.predict_proba(X))
