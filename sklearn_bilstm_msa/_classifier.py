@@ -47,11 +47,9 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
     (spans up to the series' length), reads the series first and shortens long ones
     to about 32 steps, in windows of at most 16 steps up to about 64 steps
     (``stem="dilated+conv"``, ``stem_stride="auto"``), the network reads each channel's
-    first difference beside it (``difference=True``), training sets of at most 100
-    cases get a seed ensemble of five networks (``n_estimators="auto"``), and series of
-    equal length that share one shape are read both per step and per channel, by every
-    other member of an ensemble (the others read them per channel alone;
-    ``normalize="auto"``);
+    first difference beside it (``difference=True``), series of equal length that share
+    one shape both per step and per channel (``normalize="auto"``), and training sets of
+    at most 100 cases get a seed ensemble of five networks (``n_estimators="auto"``);
     ``stem=None, normalize="channel", difference=False, n_estimators=1`` is the
     paper's model exactly. Training runs through a
     skorch ``NeuralNetClassifier`` (kept as ``net_``). The default recipe, chosen by
@@ -118,11 +116,10 @@ class BiLSTMMSAClassifier(ClassifierHeadMixin, _BaseBiLSTMMSA):
 
     _weights_format = "sklearn-bilstm-msa/weights/1"
 
-    #: Series that share one shape: a seed ensemble's members read them both per step
-    #: and per channel, and per channel alone, in turn (issue 35; one network reads both,
-    #: issue 18); with ``normalize="cv"``, that or per channel alone, as
-    #: cross-validation on the training split says.
-    _shared_shape_normalize = "mixed"
+    #: Series that share one shape are read both per step and per channel (issue 18);
+    #: with ``normalize="cv"``, that or per channel alone, as cross-validation on the
+    #: training split says (issue 35).
+    _shared_shape_normalize = "step+channel"
     _view_choices = ("channel",)
     _normalize_modes = (*_BaseBiLSTMMSA._normalize_modes, "cv")
 

@@ -174,15 +174,16 @@ max_epochs : int, default=100
         so the network reads the small differences and the common shape (equal
         lengths only, as ``"step"``). ``"mixed"``: a seed ensemble's members read
         ``"step+channel"`` and ``"channel"`` in turn (members 0, 2, 4, ... both views,
-        1, 3, ... the per-channel one); a single network reads both. ``"auto"``: for
+        1, 3, ... the per-channel one); a single network reads both (CV pass 42: +1.5 points on
+        one pool, -1.0 on the other). ``"auto"``: for
         training series of equal length that share a shape (their spread around the
-        mean series is below half of each channel's spread), ``"mixed"`` in
+        mean series is below half of each channel's spread), ``"step+channel"`` in
         ``BiLSTMMSAClassifier`` and ``"step"`` in the other estimators; else
         ``"channel"``. ``"cv"`` (``BiLSTMMSAClassifier``): as ``"auto"``, but where
-        that gives ``"mixed"`` the training data choose between it and ``"channel"``,
+        that gives ``"step+channel"`` the training data choose between it and ``"channel"``,
         by 3-fold stratified cross-validation of single networks on the training split
-        (seeded by ``random_state``, fitted in ``n_jobs`` processes; ``"mixed"`` on a
-        tie and where the smallest class has fewer than 3 cases), at about four single
+        (seeded by ``random_state``, fitted in ``n_jobs`` processes; ``"step+channel"``
+        on a tie and where the smallest class has fewer than 3 cases), at about four single
         networks' cost; it scored below ``"auto"`` in CV. ``normalize_`` holds the
         view, ``normalize_reason_`` why, and ``normalize_scores_`` the scores behind a
         choice by cross-validation. ``"series"``: each channel of each series,

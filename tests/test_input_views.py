@@ -96,8 +96,8 @@ def test_the_difference_scale_is_the_training_spread_of_the_standardised_changes
 
 def test_defaults_read_shared_shapes_both_ways_and_every_series_with_its_difference():
     X, y = make_shared_shape_data()
-    clf = BiLSTMMSAClassifier(**FAST).fit(X, y)  # one network: both views
-    assert clf.normalize_ == "mixed" and clf.difference_scale_.shape == (1,)
+    clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
+    assert clf.normalize_ == "step+channel" and clf.difference_scale_.shape == (1,)
     assert clf.net_.module_.views.output_size == 3
     # The regressor keeps its recipe: no difference, per-step standardisation alone.
     reg = BiLSTMMSARegressor(**FAST).fit(X, y.astype(float))
@@ -107,7 +107,7 @@ def test_defaults_read_shared_shapes_both_ways_and_every_series_with_its_differe
 
 def test_mixed_members_read_both_views_and_the_channel_view_in_turn(tmp_path):
     X, y = make_shared_shape_data()
-    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 3}).fit(X, y)
+    clf = BiLSTMMSAClassifier(**{**FAST, "n_estimators": 3, "normalize": "mixed"}).fit(X, y)
     assert clf.normalize_ == "mixed"
     # Series, its per-step view and its difference; then series and difference alone.
     assert [m.views.output_size for m in clf.net_.module_.members] == [3, 2, 3]
@@ -160,7 +160,7 @@ def test_views_survive_a_weights_file(tmp_path):
     clf = BiLSTMMSAClassifier(**FAST).fit(X, y)
     clf.save_weights(tmp_path / "views.pt")
     restored = BiLSTMMSAClassifier.load_weights(tmp_path / "views.pt")
-    assert restored.normalize_ == "mixed" and restored.difference
+    assert restored.normalize_ == "step+channel" and restored.difference
     np.testing.assert_array_equal(restored.step_mean_, clf.step_mean_)
     np.testing.assert_array_equal(restored.difference_scale_, clf.difference_scale_)
     assert_float32_close(restored.predict_proba(X), clf.predict_proba(X))

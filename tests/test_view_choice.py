@@ -24,7 +24,7 @@ def chosen():
 def test_the_view_of_shared_shapes_is_the_best_scored_in_cross_validation(chosen):
     X, y, clf = chosen
     scores = clf.normalize_scores_
-    assert list(scores) == ["mixed", "channel"]  # the rule's view first
+    assert list(scores) == ["step+channel", "channel"]  # the rule's view first
     for fold_scores in scores.values():
         assert fold_scores.shape == (AUTO_VIEW_FOLDS,)
         assert np.all((fold_scores >= 0) & (fold_scores <= 1))
@@ -32,8 +32,8 @@ def test_the_view_of_shared_shapes_is_the_best_scored_in_cross_validation(chosen
     assert means[clf.normalize_] == max(means.values())
     assert clf.normalize_reason_.startswith("cross-validation: the series share one shape")
     assert f"{clf.normalize_!r} scored best" in clf.normalize_reason_
-    # The fitted network reads the chosen view: per-step statistics only with "mixed".
-    assert hasattr(clf, "step_mean_") == (clf.normalize_ == "mixed")
+    # The fitted network reads the chosen view: per-step statistics only with "step+channel".
+    assert hasattr(clf, "step_mean_") == (clf.normalize_ == "step+channel")
 
 
 def test_the_chosen_view_is_fitted_as_that_view_given_would_be(chosen):
@@ -60,7 +60,7 @@ def test_a_tie_keeps_the_rules_view(monkeypatch):
     monkeypatch.setattr(_view_choice, "_fold_score", lambda *args: 0.5)
     X, y = make_shared_shape_data(n_cases=24)
     clf = BiLSTMMSAClassifier(**CV).fit(X, y)
-    assert clf.normalize_ == "mixed"
+    assert clf.normalize_ == "step+channel"
     assert clf.normalize_reason_.endswith("(the rule's view on a tie)")
 
 
@@ -78,7 +78,7 @@ def test_the_choice_reads_the_training_data_only(monkeypatch):
     X, y = make_shared_shape_data(n_cases=24)
     BiLSTMMSAClassifier(**CV).fit(X[:18], y[:18])
     assert len(calls) == 2 * AUTO_VIEW_FOLDS
-    for view in ("mixed", "channel"):
+    for view in ("step+channel", "channel"):
         folds = [(train, test) for v, n, train, test in calls if v == view]
         assert all(n == 18 and not train & test for _, n, train, test in calls)
         assert sorted(i for _, test in folds for i in test) == list(range(18))
@@ -88,7 +88,7 @@ def test_sets_too_small_to_split_keep_the_rules_view():
     X, y = make_shared_shape_data(n_cases=24)
     y = np.array([0, 0] + [1] * 22)  # the smallest class: two cases, fewer than 3 folds
     clf = BiLSTMMSAClassifier(**CV).fit(X, y)
-    assert clf.normalize_ == "mixed" and clf.normalize_scores_ is None
+    assert clf.normalize_ == "step+channel" and clf.normalize_scores_ is None
     assert "smallest class has 2 case(s)" in clf.normalize_reason_
 
 
@@ -96,7 +96,7 @@ def test_auto_keeps_the_shape_rule_without_cross_validation(monkeypatch):
     monkeypatch.setattr(_view_choice, "_fold_score", None)  # any fold fit would fail
     X, y = make_shared_shape_data(n_cases=24)
     clf = BiLSTMMSAClassifier(**TINY).fit(X, y)
-    assert clf.normalize_ == "mixed" and clf.normalize_scores_ is None
+    assert clf.normalize_ == "step+channel" and clf.normalize_scores_ is None
     assert clf.normalize_reason_ == "rule: the training series share one shape"
 
 
