@@ -372,9 +372,6 @@ class SeriesNetEstimator(BaseEstimator):
         # the per-step view from these statistics itself.
         self.__dict__.pop("step_mean_", None)
         self.__dict__.pop("step_std_", None)
-        # CV pass 42's "whole" variant of the view's choice: a fold fit standardised with
-        # the statistics of the whole training split (docs/experiments/issue35.md).
-        data, weights = getattr(self, "_statistics_source", None) or (data, weights)
         if self.normalize_ in ("step+channel", "mixed"):
             self.step_mean_, self.step_std_ = step_statistics(data, weights)
         if self.normalize_ == "step":

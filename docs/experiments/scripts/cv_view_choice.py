@@ -68,6 +68,15 @@ def _fit_proba(estimator, X, y, train, test):
     return estimator.predict_proba(X[test])
 
 
+class WholeStatisticsClassifier(BiLSTMMSAClassifier):
+    """Pass 42's "whole" variant of the inner fits: a fold fit standardised with the
+    statistics of ``_statistics_source`` (a checked collection, the whole outer
+    training fold, unweighted; set on the instance) in place of its own cases'."""
+
+    def _fit_input_statistics(self, data, weights, y_net=None, seed=0):
+        super()._fit_input_statistics(self._statistics_source, None, y_net, seed)
+
+
 def jobs_for(X, y, seed_param, outer, inner_statistics="fold", outer_fits=True, views=VIEWS):
     """The fits of one outer fold: each view given (outer score) and the inner CV, whose
     fold fits standardise with their own statistics (``"fold"``, as in the package
@@ -92,11 +101,14 @@ def jobs_for(X, y, seed_param, outer, inner_statistics="fold", outer_fits=True, 
         )
     )
     kind = "inner" if inner_statistics == "fold" else f"inner {inner_statistics}"
-    source = check_collection(X[train], allow_missing=True), None
+    whole = inner_statistics == "whole"
+    if whole:
+        base = WholeStatisticsClassifier(random_state=seed_param, n_jobs=1)
+        source = check_collection(X[train], allow_missing=True)
     for view in VIEWS:
         for k, (itr, ite) in enumerate(inner):
             candidate = base._view_candidate(view, seed)
-            if inner_statistics == "whole":
+            if whole:
                 candidate._statistics_source = source
             fit = delayed(_fit_proba)(candidate, X, y, train[itr], train[ite])
             jobs.append((kind, view, k, fit))
