@@ -38,6 +38,7 @@ from ._training import (
     HoldoutSplit,
     check_precision,
     check_user_callbacks,
+    fused_optimizer_runs,
     holdout_size,
     isolated_torch_state,
     make_callbacks,
@@ -194,6 +195,13 @@ class SeriesNetEstimator(BaseEstimator):
         ``class_weight``), or None."""
         return None
 
+    def _fused_optimizer(self, device):
+        """``optimizer__fused=True`` where torch has a fused kernel of the optimizer for
+        ``device`` (:func:`~._training.fused_optimizer_runs`), else nothing."""
+        if fused_optimizer_runs(self._optimizer, torch.device(device).type):
+            return {"optimizer__fused": True}
+        return {}
+
     def _build_net(self, n_outputs, device, seed, use_validation, weighted=False):
         cuda = torch.device(device).type == "cuda"
         module, module_params = self._module_spec(n_outputs)
@@ -212,6 +220,7 @@ class SeriesNetEstimator(BaseEstimator):
             criterion=self._criterion,
             optimizer=self._optimizer,
             optimizer__weight_decay=self.weight_decay,
+            **self._fused_optimizer(device),
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self._batch_size(),

@@ -96,7 +96,43 @@ class BiLSTMEncoder(nn.Module):
         return h  # (N, T, D*H), zeros at padded steps
 
 
-#: ``stem_pool`` values: what the front-end keeps of each window of features.
+def local_softmax(e, mask, radii, context="sum"):
+    """Eq. (3): ``exp(e_t)`` normalised over the window ``[t - r_k, t + r_k]`` of each
+    column ``k`` of the scores ``e`` (N, T, K) in [-1, 1], clipped to the real steps
+    ``mask`` (N, T); ``radii`` (K,) int64. With ``context="normalized"`` each column's
+    weights are then divided by their sum over the series. Padded steps get weight 0.
+
+    The window sums of all columns come from one cumulative sum over time, so there is
+    no loop over steps or columns (a column is a scale; a seed ensemble computed together
+    has one per member and scale).
+    """
+    n_steps = e.shape[1]
+    # e lies in [-1, 1], so exp cannot overflow and needs no max-subtraction;
+    # padded steps contribute exactly nothing to any window sum.
+    p = torch.exp(e) * mask.unsqueeze(-1)  # (N, T, K)
+    # Window sums from a cumulative sum: sum_{k=lo}^{hi-1} p_k = P[hi] - P[lo].
+    # Accumulate in float64 so that long series lose no precision to cancellation.
+    cumsum = torch.cumsum(p.double(), dim=1)  # (N, T, K)
+    cumsum = nn.functional.pad(cumsum, (0, 0, 1, 0))  # (N, T+1, K), P[0] = 0
+    steps = torch.arange(n_steps, device=e.device).unsqueeze(1)  # (T, 1)
+    lo = (steps - radii).clamp(min=0)  # (T, K)
+    hi = (steps + radii + 1).clamp(max=n_steps)  # (T, K)
+    # The window bounds are the same for every series: pick P[hi] and P[lo] of all
+    # columns at once from the flattened (T+1)*K axis (one index_select each).
+    n_cols = e.shape[2]
+    flat = cumsum.flatten(1)  # (N, (T+1)*K)
+    col = torch.arange(n_cols, device=e.device)  # (K,)
+    upper = flat.index_select(1, (hi * n_cols + col).flatten())  # (N, T*K)
+    lower = flat.index_select(1, (lo * n_cols + col).flatten())  # (N, T*K)
+    window_sum = (upper - lower).view(e.shape[0], n_steps, n_cols)  # (N, T, K)
+    # A real step always lies in its own window, so its window sum is >= e^-1;
+    # the clamp only keeps padded steps (0 / 0) finite.
+    alpha = p / window_sum.clamp(min=1e-30).to(p.dtype)  # (N, T, K), eq. (3)
+    if context == "normalized":
+        alpha = alpha / alpha.sum(dim=1, keepdim=True).clamp(min=1e-30)  # (N, T, K)
+    return alpha
+
+
 class MultiScaleAttention(nn.Module):
     """Multi-scale local-softmax attention pooling, every scale at once.
 
@@ -136,32 +172,8 @@ class MultiScaleAttention(nn.Module):
 
         ``mask`` (N, T) is True at real steps; padded steps get weight zero.
         """
-        n_steps = h.shape[1]
         e = torch.tanh(self.score(h))  # (N, T, S), eq. (2)
-        # e lies in [-1, 1], so exp cannot overflow and needs no max-subtraction;
-        # padded steps contribute exactly nothing to any window sum.
-        p = torch.exp(e) * mask.unsqueeze(-1)  # (N, T, S)
-        # Window sums from a cumulative sum: sum_{k=lo}^{hi-1} p_k = P[hi] - P[lo].
-        # Accumulate in float64 so that long series lose no precision to cancellation.
-        cumsum = torch.cumsum(p.double(), dim=1)  # (N, T, S)
-        cumsum = nn.functional.pad(cumsum, (0, 0, 1, 0))  # (N, T+1, S), P[0] = 0
-        steps = torch.arange(n_steps, device=h.device).unsqueeze(1)  # (T, 1)
-        lo = (steps - self.radii).clamp(min=0)  # (T, S)
-        hi = (steps + self.radii + 1).clamp(max=n_steps)  # (T, S)
-        # The window bounds are the same for every series: pick P[hi] and P[lo] of all
-        # scales at once from the flattened (T+1)*S axis (one index_select each).
-        n_scales = self.n_scales
-        flat = cumsum.flatten(1)  # (N, (T+1)*S)
-        scale = torch.arange(n_scales, device=h.device)  # (S,)
-        upper = flat.index_select(1, (hi * n_scales + scale).flatten())  # (N, T*S)
-        lower = flat.index_select(1, (lo * n_scales + scale).flatten())  # (N, T*S)
-        window_sum = (upper - lower).view(h.shape[0], n_steps, n_scales)  # (N, T, S)
-        # A real step always lies in its own window, so its window sum is >= e^-1;
-        # the clamp only keeps padded steps (0 / 0) finite.
-        alpha = p / window_sum.clamp(min=1e-30).to(p.dtype)  # (N, T, S), eq. (3)
-        if self.context == "normalized":
-            alpha = alpha / alpha.sum(dim=1, keepdim=True).clamp(min=1e-30)  # (N, T, S)
-        return alpha
+        return local_softmax(e, mask, self.radii, self.context)
 
     def forward(self, h, mask):
         """Context vector (N, S*D*H) of hidden states ``h`` (N, T, D*H)."""
@@ -363,7 +375,10 @@ class BiLSTMMSANetwork(nn.Module):
 class SeedEnsemble(nn.Module):
     """Several independently initialised networks in one module.
 
-    In training mode the members' outputs are stacked, (N, M, n_outputs), so that each
+    Members of one structure (no ``member_params``) are computed together, with the
+    same outputs up to float32 rounding and the same dropout draws
+    (:func:`~._members.members_forward`). In training mode the members' outputs are
+    stacked, (N, M, n_outputs), so that each
     member learns from its own loss (:class:`MemberLoss`), as separately trained
     networks would. In eval mode the members are combined: ``"proba"`` gives the log of
     the mean of the members' softmax probabilities (so a softmax of it is the mean
@@ -389,6 +404,8 @@ class SeedEnsemble(nn.Module):
         self.members = nn.ModuleList(
             BiLSTMMSANetwork(**{**network_params, **own}) for own in overrides
         )
+        # Members of one structure are computed together (_members.py).
+        self.alike = member_params is None
 
     def combine_outputs(self, outputs):
         """Members' outputs (N, M, K) -> the ensemble's (N, K)."""
@@ -402,5 +419,11 @@ class SeedEnsemble(nn.Module):
         return torch.cat([m.attention_weights(x, lengths) for m in self.members], dim=1)
 
     def forward(self, x, lengths):
-        outputs = torch.stack([m(x, lengths) for m in self.members], dim=1)  # (N, M, K)
+        # Imported here: _members.py builds on this module's functions.
+        from ._members import computed_together, members_forward
+
+        if self.alike and computed_together(self.members):
+            outputs = members_forward(self.members, x, lengths)  # (N, M, K)
+        else:
+            outputs = torch.stack([m(x, lengths) for m in self.members], dim=1)  # (N, M, K)
         return outputs if self.training else self.combine_outputs(outputs)

@@ -149,7 +149,44 @@ class _ShorteningStem(nn.Module):
         ]  # (N, F_j, T') each
 
 
-class ConvStem(_ShorteningStem):
+class _ConvolutionStem(_ShorteningStem):
+    """A front-end of ReLU convolutions side by side (its ``branches``), pooled by
+    :meth:`_ShorteningStem.shorten`: :class:`ConvStem` and :class:`DilatedConvStem`.
+
+    Padded steps are zeroed before the convolutions (a series padded with anything gives
+    what it gives unpadded, since the convolutions pad with zeros too) and take no part
+    in any window mean.
+    """
+
+    def forward(self, x, lengths):
+        """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
+        weights = [(conv.weight, conv.bias) for conv in self.branches]
+        return self.shorten(*self.features(x, lengths, weights), lengths)  # (N, T', F), (N,)
+
+    def features(self, x, lengths, weights):
+        """The branches' ReLU features of ``x`` (N, T, C) at full resolution, zero at
+        padded steps, with the ``weights``, one ``(weight, bias)`` per branch: the
+        branches' own, or several networks' stacked along the filters (a seed
+        ensemble's members computed together, ``_members.py``). Returns the blocks
+        (N, F_j, T), one per branch, and the mask (N, T) of real steps."""
+        mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
+        padded = has_padding(lengths, x.shape[1])
+        if padded:
+            x = x * mask.unsqueeze(-1)  # zero at padding
+        x = x.transpose(1, 2)  # (N, C, T)
+        blocks = [
+            torch.relu_(
+                nn.functional.conv1d(x, weight, bias, padding=conv.padding, dilation=conv.dilation)
+            )
+            for conv, (weight, bias) in zip(self.branches, weights, strict=True)
+        ]  # J blocks (N, F_j, T)
+        if padded:
+            step = mask.unsqueeze(1)  # (N, 1, T): padded steps out of every window
+            blocks = [block * step for block in blocks]
+        return blocks, mask
+
+
+class ConvStem(_ConvolutionStem):
     """The front-end: a learned convolution over time, then shortening by pooling.
 
     ``z = relu(conv_k(x))`` with ``F`` filters of width ``k`` ("same" padding), then
@@ -181,19 +218,13 @@ class ConvStem(_ShorteningStem):
         self.conv = nn.Conv1d(n_channels, out_channels, kernel_size, padding=kernel_size // 2)
         self.output_size = out_channels * self.pool_factor
 
-    def forward(self, x, lengths):
-        """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
-        mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
-        padded = has_padding(lengths, x.shape[1])
-        if padded:
-            x = x * mask.unsqueeze(-1)  # zero at padding
-        z = torch.relu_(self.conv(x.transpose(1, 2)))  # (N, F, T)
-        if padded:
-            z = z * mask.unsqueeze(1)  # padded steps out of every window
-        return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
+    @property
+    def branches(self):
+        """The convolutions whose features are pooled (:class:`_ConvolutionStem`)."""
+        return [self.conv]
 
 
-class DilatedConvStem(_ShorteningStem):
+class DilatedConvStem(_ConvolutionStem):
     """The front-end with a wider view: convolutions of one width at several dilations,
     side by side, then the window means of :class:`ConvStem`.
 
@@ -259,18 +290,10 @@ class DilatedConvStem(_ShorteningStem):
         )
         self.output_size = (out_channels + undilated) * self.pool_factor
 
-    def forward(self, x, lengths):
-        """``x`` (N, T, C) -> (N, ceil(T / s), F), and the new lengths (N,)."""
-        mask = step_mask(x, lengths).to(x.dtype)  # (N, T)
-        padded = has_padding(lengths, x.shape[1])
-        if padded:
-            x = x * mask.unsqueeze(-1)  # zero at padding
-        x = x.transpose(1, 2)  # (N, C, T)
-        z = [torch.relu_(conv(x)) for conv in self.convs]  # J blocks (N, F_j, T)
-        if padded:
-            step = mask.unsqueeze(1)  # (N, 1, T): padded steps out of every window
-            z = [block * step for block in z]
-        return self.shorten(z, mask, lengths)  # (N, T', F), (N,)
+    @property
+    def branches(self):
+        """The convolutions whose features are pooled (:class:`_ConvolutionStem`)."""
+        return list(self.convs)
 
 
 def masked_series_norm(z, mask, eps=1e-5):
