@@ -21,7 +21,7 @@ Shapes as in ``_network.py``, with ``M`` the members.
 import torch
 
 from ._masking import step_mask
-from ._network import local_softmax, stem_summary
+from ._network import local_softmax, pool_states, stem_summary
 from ._stems import _ConvolutionStem
 
 __all__ = ["FUSED_STEM_MAX_ELEMENTS", "computed_together", "members_forward"]
@@ -111,10 +111,9 @@ def _contexts(members, h, mask):
     eq. (2)-(5) of every member and scale at once, or without attention the mean over
     the real steps ``mask`` (N, T)."""
     first = members[0]
-    if first.attention is None:
-        weights = mask.unsqueeze(-1).unsqueeze(-1).to(h.dtype)  # (N, T, 1, 1)
-        return (h * weights).sum(1) / weights.sum(1)  # (N, M, D*H)
     n_cases, n_steps, n_members, _ = h.shape
+    if first.attention is None:  # the mean of every member's states at once
+        return pool_states(h.flatten(2), mask, None).view(n_cases, n_members, -1)  # (N, M, D*H)
     weight = torch.stack([m.attention.score.weight for m in members])  # (M, S, D*H)
     bias = torch.stack([m.attention.score.bias for m in members])  # (M, S)
     e = torch.tanh(torch.einsum("ntmf,msf->ntms", h, weight) + bias)  # (N, T, M, S), eq. (2)
