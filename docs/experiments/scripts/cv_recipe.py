@@ -24,7 +24,12 @@ from sklearn.model_selection import GridSearchCV, RepeatedStratifiedKFold
 
 from sklearn_bilstm_msa import BiLSTMMSAClassifier
 from sklearn_bilstm_msa._data import check_collection
-from sklearn_bilstm_msa._defaults import AUTO_STEM_STEPS, auto_stem_stride, shared_shape
+from sklearn_bilstm_msa._defaults import (
+    AUTO_STEM_MAX_STRIDE,
+    AUTO_STEM_STEPS,
+    auto_stem_stride,
+    shared_shape,
+)
 from sklearn_bilstm_msa.benchmark import load_dataset
 
 #: The first (0.1.0) defaults, spelled out, so that older candidates stay reproducible.
@@ -522,7 +527,7 @@ def resolve(candidate, X):
     if steps is not None:  # the package's rule, with this candidate's values
         params["stem_stride"] = auto_stem_stride(lengths, steps, max_stride, max_steps)
     long = params.pop("stem_long", None)
-    if long is not None and round(float(np.median(lengths)) / AUTO_STEM_STEPS) > 16:
+    if long is not None and auto_stem_stride(lengths, max_stride=None) > AUTO_STEM_MAX_STRIDE:
         # the default's cap of 16 steps a window applies: this candidate's cap instead
         params["stem_stride"] = auto_stem_stride(lengths, AUTO_STEM_STEPS, *long)
     if str(params.get("callbacks")).startswith("swa"):  # a fresh callback per candidate
