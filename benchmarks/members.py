@@ -9,7 +9,8 @@ gradient clipping, optimizer step) on one thread:
 
 - ``apart``: member by member (``SeedEnsemble.alike = False``), for-loop AdamW, as
   before issue 36;
-- ``together``: the members computed together (``_members.py``), for-loop AdamW;
+- ``together``: the members computed together (``_members.py``; since issue 36's
+  point 2 in the ensemble's two blocks, ``member_blocks``), for-loop AdamW;
 - ``together+fused``: computed together, fused AdamW (the default where torch has it).
 
 Also one network (``n_estimators`` above 100 cases) with either optimizer. Prints

@@ -16,8 +16,10 @@ so every ratio comes from the same machine state::
     python benchmarks/speed.py --datasets Coffee Wine --skip-peers
 
 Only the training splits are read. CPU seconds are the process's (all its threads); a
-fit with ``n_jobs=2`` also runs in joblib's worker processes, so it is compared by wall
-time.
+fit with ``n_jobs=2`` also runs in joblib's worker processes (a seed ensemble's two
+blocks of members side by side, ``_spread.py``), so it is compared by wall time, after
+a one-epoch fit of a few cases has started those processes (each imports torch once,
+about 2 s here, as a first fit in a session pays).
 """
 
 import argparse
@@ -60,6 +62,12 @@ def worker(args):
                 _time_fit(contender.build(0, 1), X[few], y[few])
                 row[peer] = _time_fit(contender.build(0, 1), X, y)[0]
         else:
+            if args.n_jobs > 1 and name == args.datasets[0]:
+                # Start joblib's worker processes (a process imports torch once), as
+                # the peers' numba is compiled: a few cases, one epoch.
+                few = np.concatenate([np.flatnonzero(y == c)[:2] for c in np.unique(y)])
+                warm = BiLSTMMSAClassifier(max_epochs=1, n_estimators=2, n_jobs=args.n_jobs)
+                _time_fit(warm, X[few], y[few])
             clf = BiLSTMMSAClassifier(random_state=0, n_jobs=args.n_jobs)
             cpu, wall = _time_fit(clf, X, y)
             row = {"dataset": name, "cpu": cpu, "wall": wall}

@@ -33,6 +33,7 @@ from ._data import (
 )
 from ._defaults import AUTO_BATCH_MAX, auto_batch_size, auto_normalize
 from ._params import check_nonnegative, check_positive_int
+from ._spread import fit_blocks_side_by_side, spread_workers
 from ._training import (
     LR_SCHEDULES,
     HoldoutSplit,
@@ -354,9 +355,14 @@ class SeriesNetEstimator(BaseEstimator):
             net = self._build_net(
                 self._n_outputs(), device, seed, use_validation, weighted=weights is not None
             )
+            workers = spread_workers(
+                self, net, use_validation=use_validation, warm=warm, device=device
+            )
             if warm:
                 self._continue_net(net)
                 net.partial_fit(data.as_net_input(weights), y_net)
+            elif workers:  # the members' blocks in processes side by side (_spread.py)
+                fit_blocks_side_by_side(net, seed, data.as_net_input(weights), y_net, workers)
             else:
                 net.fit(data.as_net_input(weights), y_net)
             # skorch leaves the module in train mode; predictions must not depend on that.

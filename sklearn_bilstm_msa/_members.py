@@ -13,8 +13,10 @@ The members read the same batch, so what they do alike becomes one operation:
 Each member's LSTM runs on its own, as before: oneDNN's kernel is faster than any
 recurrence batched by hand. Every member still computes its own terms, so the outputs
 are the members' own up to float32 rounding, and dropout draws the same random numbers
-in the same order (each member's, one after the other). A small batch then costs fewer,
-larger operations: ``benchmarks/members.py`` times a training step both ways.
+(each member's from its own generator, :class:`~._network.OwnDropout`). A small batch
+then costs fewer, larger operations: ``benchmarks/members.py`` times a training step
+both ways. :class:`~._network.SeedEnsemble` calls this once per block of members
+(:func:`~._network.member_blocks`), so that each block's arithmetic is its own.
 Shapes as in ``_network.py``, with ``M`` the members.
 """
 

@@ -23,11 +23,14 @@ from ._views import InputViews
 
 __all__ = [
     "GLOBAL_WINDOW",
+    "MEMBER_BLOCKS",
     "BiLSTMEncoder",
+    "OwnDropout",
     "SeedEnsemble",
     "MultiScaleAttention",
     "BiLSTMMSANetwork",
     "head_input",
+    "member_blocks",
     "pool_states",
     "stem_summary",
     "window_radii",
@@ -372,38 +375,99 @@ class BiLSTMMSANetwork(nn.Module):
         return self.head(self.dropout(features))  # (N, n_outputs), eq. (6) before softmax
 
 
-class SeedEnsemble(nn.Module):
-    """Several independently initialised networks in one module.
+#: The blocks a seed ensemble's members train in: members computed together
+#: (``_members.py``) within a block, each block's arithmetic its own, so that a block
+#: trained alone, in another process (``n_jobs``), gives the same members bit for bit.
+MEMBER_BLOCKS = 2
 
-    Members of one structure (no ``member_params``) are computed together, with the
-    same outputs up to float32 rounding and the same dropout draws
-    (:func:`~._members.members_forward`). In training mode the members' outputs are
-    stacked, (N, M, n_outputs), so that each
-    member learns from its own loss (:class:`MemberLoss`), as separately trained
-    networks would. In eval mode the members are combined: ``"proba"`` gives the log of
-    the mean of the members' softmax probabilities (so a softmax of it is the mean
-    probability, and argmax/cross-entropy work on it as on logits), ``"mean"`` the mean
-    output (regression).
+
+def member_blocks(n_members, n_blocks=MEMBER_BLOCKS):
+    """The ``(start, stop)`` ranges of the members' blocks: ``n_members`` split into
+    ``min(n_members, n_blocks)`` contiguous blocks, the first ones the larger (5
+    members: 0-2 and 3-4)."""
+    n_blocks = max(1, min(n_members, n_blocks))
+    size, extra = divmod(n_members, n_blocks)
+    bounds = [0]
+    for i in range(n_blocks):
+        bounds.append(bounds[-1] + size + (i < extra))
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+class OwnDropout(nn.Module):
+    """Dropout whose draws come from a generator of its own, seeded with ``seed``
+    (created on the input's device at the first training forward pass), rather than
+    torch's global one: a seed ensemble member's dropout then draws the same numbers
+    whichever members train beside it, in this process or another."""
+
+    def __init__(self, p, seed):
+        super().__init__()
+        self.p = float(p)
+        self.seed = int(seed)
+        self._generator = None
+
+    def extra_repr(self):
+        return f"p={self.p}, seed={self.seed}"
+
+    def forward(self, x):
+        if not self.training or self.p == 0.0:
+            return x
+        if self._generator is None or self._generator.device != x.device:
+            self._generator = torch.Generator(device=x.device).manual_seed(self.seed)
+        keep = torch.empty_like(x).bernoulli_(1.0 - self.p, generator=self._generator)
+        return x * keep * (1.0 / (1.0 - self.p))
+
+
+class SeedEnsemble(nn.Module):
+    """Several independently initialised networks in one module, trained as
+    independent networks on the same batches.
+
+    Each member learns from its own loss (:class:`~._training.MemberCrossEntropyLoss`),
+    its gradient clipped by its own norm (:class:`~._training.MemberGradientClipping`),
+    its dropout drawn from its own generator (:class:`OwnDropout`). The members train in
+    :func:`member_blocks`; members of one structure (no ``member_params``) are computed
+    together within a block (:func:`~._members.members_forward`), with the outputs of
+    the members computed one by one up to float32 rounding. Every member's arithmetic
+    is then its block's alone: ``block=(start, stop)`` keeps only those members of the
+    ensemble (built whole, so that each has the initial weights and dropout seed it has
+    in the whole ensemble), and trains them as the whole ensemble trains them, bit for
+    bit; the estimators' ``n_jobs`` trains blocks in processes side by side that way.
+
+    In training mode the members' outputs are stacked, (N, M, n_outputs). In eval mode
+    the members are combined: ``"proba"`` gives the log of the mean of the members'
+    softmax probabilities (so a softmax of it is the mean probability, and
+    argmax/cross-entropy work on it as on logits), ``"mean"`` the mean output
+    (regression).
 
     Parameters
     ----------
     n_estimators : int
         Members ``M``.
     combine : {"proba", "mean"}
+    member_params : list of dict, optional
+        One dict per member of parameters that member has of its own.
+    block : (int, int), optional
+        Keep only the members ``start`` to ``stop - 1``.
     **network_params
         Parameters of each :class:`BiLSTMMSANetwork`.
     """
 
-    def __init__(self, n_estimators, combine, member_params=None, **network_params):
+    def __init__(self, n_estimators, combine, member_params=None, block=None, **network_params):
         super().__init__()
         if combine not in ("proba", "mean"):
             raise ValueError(f"combine must be 'proba' or 'mean', got {combine!r}.")
         self.combine = combine
-        # member_params: one dict per member of parameters that member has of its own.
         overrides = [{}] * n_estimators if member_params is None else list(member_params)
-        self.members = nn.ModuleList(
-            BiLSTMMSANetwork(**{**network_params, **own}) for own in overrides
-        )
+        members = [BiLSTMMSANetwork(**{**network_params, **own}) for own in overrides]
+        # Drawn after every member's initial weights, from torch's generator, which
+        # the estimators seed: each member's dropout seed.
+        seeds = torch.randint(2**62, (n_estimators,)).tolist()
+        for member, seed in zip(members, seeds, strict=True):
+            member.dropout = OwnDropout(member.dropout.p, seed)
+        start, stop = (0, n_estimators) if block is None else block
+        if not 0 <= start < stop <= n_estimators:
+            raise ValueError(f"block must be a range of the {n_estimators} members, got {block!r}.")
+        self.members = nn.ModuleList(members[start:stop])
+        self.blocks = [(0, stop - start)] if block is not None else member_blocks(n_estimators)
         # Members of one structure are computed together (_members.py).
         self.alike = member_params is None
 
@@ -423,7 +487,8 @@ class SeedEnsemble(nn.Module):
         from ._members import computed_together, members_forward
 
         if self.alike and computed_together(self.members):
-            outputs = members_forward(self.members, x, lengths)  # (N, M, K)
+            blocks = [self.members[start:stop] for start, stop in self.blocks]
+            outputs = torch.cat([members_forward(b, x, lengths) for b in blocks], dim=1)
         else:
             outputs = torch.stack([m(x, lengths) for m in self.members], dim=1)  # (N, M, K)
         return outputs if self.training else self.combine_outputs(outputs)

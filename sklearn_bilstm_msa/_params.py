@@ -88,8 +88,9 @@ hidden_size : int, default=64
         of InceptionTime and ResNet.
     n_estimators : int or "auto", default=1
         Networks in a seed ensemble: ``n_estimators`` independently initialised
-        networks, each trained on its own loss on the same batches, kept in one
-        module (:class:`SeedEnsemble`); predictions average their outputs
+        networks, each trained as a network alone would be (its own loss, gradient
+        clipping and dropout draws) on the same batches, kept in one module
+        (:class:`SeedEnsemble`); predictions average their outputs
         (probabilities for the classifier). ``1`` is a single network. ``"auto"``
         takes {auto_members} networks for training sets of at most
         {auto_members_cases} cases, where single networks vary most from seed to seed
@@ -161,7 +162,8 @@ max_epochs : int, default=100
         Epochs without improvement of the hold-out loss before stopping; the LR
         is halved after ``patience // 2`` such epochs.
     gradient_clip : float or None, default=1.0
-        Maximum gradient norm; ``None`` disables clipping.
+        Maximum gradient norm (each member's own in a seed ensemble); ``None``
+        disables clipping.
     normalize : {{"auto", "cv", "channel", "step", "step+channel", "mixed", "series"}}, default=True
         How the series are standardised. ``"channel"``
         (or ``True``): each channel with its mean and standard deviation over all
@@ -202,11 +204,15 @@ max_epochs : int, default=100
         otherwise) and is rarely faster there.
     n_jobs : int or None, default=None
         Cores to use (``None`` means 1, ``-1`` all cores, as in joblib): the
-        independent fits inside ``fit`` (the folds of ``normalize="cv"``'s choice)
-        run side by side in that many joblib processes, one torch thread each, so
-        they give the same result for every ``n_jobs``; the final network trains and
-        predicts on that many torch threads (whose float32 sums may round
-        differently from one thread's). The global thread count is restored after.
+        independent fits inside ``fit`` run side by side in that many joblib
+        processes, one torch thread each, so they give the same result for every
+        ``n_jobs``. These are the folds of ``normalize="cv"``'s choice and a seed
+        ensemble's two blocks of members (members 0-2 and 3-4 of five) on the CPU,
+        put back together in one network; a fit whose members something couples (a
+        hold-out, ``lr_schedule="plateau"``, ``callbacks``, ``warm_start``) and a
+        single network train on that many torch threads instead (whose float32 sums
+        may round differently from one thread's), as does prediction. The global
+        thread count is restored after.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the hold-out split.
         With an int, CPU fits are bit-for-bit repeatable.

@@ -237,7 +237,7 @@ def make_callbacks(
             ("early_stopping", EarlyStopping(monitor=monitor, patience=patience, load_best=True))
         )
     if gradient_clip is not None:
-        callbacks.append(("gradient_clipping", GradientNormClipping(gradient_clip)))
+        callbacks.append(("gradient_clipping", MemberGradientClipping(gradient_clip)))
     callbacks += list(scoring)
     if verbose and interactive_output():
         callbacks.append(("progress_bar", ProgressBar()))
@@ -516,11 +516,14 @@ class SeriesNetMixin:
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """skorch's loss; in a weighted fit (criterion with ``reduction="none"``, batch
         input with ``"sample_weight"``) the mean of the case losses times their weights
-        (weights scaled to a mean of 1 over the training cases)."""
+        (weights scaled to a mean of 1 over the training cases), a seed ensemble's the
+        sum over the members of each member's weighted mean."""
         loss = super().get_loss(y_pred, y_true, X=X, training=training)
         if self.criterion_.reduction != "none":
             return loss
         weight = X["sample_weight"].to(loss.device, non_blocking=True)
+        if loss.dim() == 2:  # a seed ensemble's (N, M): each member's own weighted mean
+            return (loss * weight.unsqueeze(1)).mean(dim=0).sum()
         return (loss * weight).mean()
 
     def _scaler(self):
@@ -545,11 +548,19 @@ class SeriesNetMixin:
         Xi = self.augment(Xi)
         if self.precision != "float16":
             step = super().train_step_single((Xi, yi), **fit_params)
-            return {**step, "y_pred": self._combined(step["y_pred"])}
+            return self._reported(step["loss"], step["y_pred"])
         self._set_training(True)
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         self._scaler().scale(loss).backward()
+        return self._reported(loss, y_pred)
+
+    def _reported(self, loss, y_pred):
+        """A training step's loss and output as the history and callbacks see them: a
+        seed ensemble's summed member losses as their mean (the loss of one network),
+        its stacked outputs combined (:meth:`_combined`)."""
+        if y_pred.dim() == 3:
+            loss = loss.detach() / y_pred.shape[1]
         return {"loss": loss, "y_pred": self._combined(y_pred)}
 
     def _combined(self, y_pred):
@@ -584,38 +595,57 @@ class SeriesNetMixin:
         return accumulator.get_step()
 
 
-def _per_case(loss, n_cases):
-    """A ``reduction="none"`` loss as one value per case: the mean over the case's
-    members and outputs."""
-    return loss.reshape(n_cases, -1).mean(dim=1)
-
-
 class MemberCrossEntropyLoss(torch.nn.CrossEntropyLoss):
     """``CrossEntropyLoss`` that also takes a seed ensemble's stacked member logits
-    (N, M, K): the mean of the members' losses, so each member learns on its own.
-    With ``reduction="none"`` (weighted fits) it returns one loss per case (N,), the
-    mean over its members, label smoothing included."""
+    (N, M, K): the sum over the members of each member's mean loss, so that each
+    member learns from its own loss, as a network trained alone does (the nets report
+    the members' mean). With ``reduction="none"`` (weighted fits) one loss per case
+    and member (N, M), label smoothing included."""
 
     def forward(self, input, target):
-        if input.dim() == 3:
-            members = input.shape[1]
-            loss = super().forward(input.flatten(0, 1), target.repeat_interleave(members))
-        else:
-            loss = super().forward(input, target)
-        return _per_case(loss, input.shape[0]) if self.reduction == "none" else loss
+        if input.dim() != 3:
+            return super().forward(input, target)
+        n_cases, members = input.shape[:2]
+        loss = torch.nn.functional.cross_entropy(
+            input.flatten(0, 1),
+            target.repeat_interleave(members),
+            weight=self.weight,
+            ignore_index=self.ignore_index,
+            reduction="none",
+            label_smoothing=self.label_smoothing,
+        ).view(n_cases, members)  # (N, M)
+        return loss if self.reduction == "none" else loss.mean(dim=0).sum()
 
 
 class MemberMSELoss(torch.nn.MSELoss):
     """``MSELoss`` that also takes a seed ensemble's stacked member outputs (N, M, K)
-    against targets (N, K): the mean of the members' losses. With
-    ``reduction="none"`` (weighted fits) one loss per case (N,): the mean over its
-    members and targets."""
+    against targets (N, K): the sum over the members of each member's mean loss. With
+    ``reduction="none"`` (weighted fits) one loss per case and member (N, M), the mean
+    over the targets."""
 
     def forward(self, input, target):
-        if input.dim() == 3:
-            target = target.unsqueeze(1).expand_as(input)
-        loss = super().forward(input, target)
-        return _per_case(loss, input.shape[0]) if self.reduction == "none" else loss
+        if input.dim() != 3:
+            return super().forward(input, target)
+        target = target.unsqueeze(1).expand_as(input)
+        loss = torch.nn.functional.mse_loss(input, target, reduction="none").mean(dim=2)
+        return loss if self.reduction == "none" else loss.mean(dim=0).sum()
+
+
+class MemberGradientClipping(GradientNormClipping):
+    """skorch's ``GradientNormClipping``, with a seed ensemble's members clipped each
+    by the norm of its own gradient, as a network trained alone is."""
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        members = getattr(net.module_, "members", None)
+        if members is None or self.gradient_clip_value is None:
+            return super().on_grad_computed(net, named_parameters, **kwargs)
+        for member in members:
+            torch.nn.utils.clip_grad_norm_(
+                member.parameters(),
+                max_norm=self.gradient_clip_value,
+                norm_type=self.gradient_clip_norm_type,
+            )
+        return None
 
 
 class SeriesNetClassifier(SeriesNetMixin, NeuralNetClassifier):

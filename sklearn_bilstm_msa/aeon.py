@@ -35,7 +35,8 @@ class _AeonFacade:
         # NaN is a missing value: interpolated within its series (and marked in an
         # indicator channel with missing_indicator=True), as the scikit-learn estimator does.
         "capability:missing_values": True,
-        # n_jobs sets torch's CPU threads inside fit and predict.
+        # n_jobs: a seed ensemble's members in processes side by side, else torch's
+        # CPU threads inside fit and predict.
         "capability:multithreading": True,
         # Unequal-length collections stay a list of 2-D arrays; no padding by aeon.
         "X_inner_type": ["np-list", "numpy3D"],

@@ -117,9 +117,23 @@ def test_weighted_criterion_gives_one_loss_per_case_and_member():
     logits = torch.as_tensor(np.random.default_rng(0).normal(size=(4, 3, 5)), dtype=torch.float32)
     target = torch.tensor([0, 4, 2, 2])
     per_case = MemberCrossEntropyLoss(reduction="none", label_smoothing=0.1)(logits, target)
-    assert per_case.shape == (4,)
-    mean = MemberCrossEntropyLoss(label_smoothing=0.1)(logits, target)
-    torch.testing.assert_close(per_case.mean(), mean)
+    assert per_case.shape == (4, 3)
+    # Unweighted: the sum of the members' mean losses, each member's as if it were alone.
+    total = MemberCrossEntropyLoss(label_smoothing=0.1)(logits, target)
+    torch.testing.assert_close(per_case.mean(dim=0).sum(), total)
+    alone = [MemberCrossEntropyLoss(label_smoothing=0.1)(logits[:, m], target) for m in range(3)]
+    torch.testing.assert_close(per_case.mean(dim=0), torch.stack(alone))
+
+
+def test_member_gradients_are_those_of_their_own_loss():
+    """The ensemble's loss gives each member the gradient its own loss alone gives it,
+    bit for bit, so that a member trains as it would beside any other members."""
+    logits = torch.randn(6, 3, 4, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    target = torch.tensor([0, 1, 2, 3, 0, 1])
+    MemberCrossEntropyLoss(label_smoothing=0.1)(logits, target).backward()
+    alone = logits.detach()[:, 1:2].clone().requires_grad_(True)
+    MemberCrossEntropyLoss(label_smoothing=0.1)(alone, target).backward()
+    assert torch.equal(logits.grad[:, 1:2], alone.grad)
 
 
 # ------------------------------------------------------------------ sample_weight
