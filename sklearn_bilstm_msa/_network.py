@@ -417,6 +417,24 @@ class OwnDropout(nn.Module):
         return x * keep * (1.0 / (1.0 - self.p))
 
 
+class _ContiguousGradient(torch.autograd.Function):
+    """The identity, whose gradient reaches its input contiguous: a block's (or a
+    member's) output then gets its gradient in the same memory layout whether it is
+    a slice of the whole ensemble's outputs or all of a block trained alone, and the
+    reductions of its backward pass (a head's bias: the sum over the batch) round
+    alike. Without it, a block's gradient is a strided slice in one process and a
+    whole tensor in the other, which oneDNN's and MKL's AVX2 kernels sum in other
+    orders."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.contiguous()
+
+
 class SeedEnsemble(nn.Module):
     """Several independently initialised networks in one module, trained as
     independent networks on the same batches.
@@ -486,9 +504,11 @@ class SeedEnsemble(nn.Module):
         # Imported here: _members.py builds on this module's functions.
         from ._members import computed_together, members_forward
 
+        training = self.training and torch.is_grad_enabled()
+        own = _ContiguousGradient.apply if training else (lambda out: out)
         if self.alike and computed_together(self.members):
             blocks = [self.members[start:stop] for start, stop in self.blocks]
-            outputs = torch.cat([members_forward(b, x, lengths) for b in blocks], dim=1)
+            outputs = torch.cat([own(members_forward(b, x, lengths)) for b in blocks], dim=1)
         else:
-            outputs = torch.stack([m(x, lengths) for m in self.members], dim=1)  # (N, M, K)
+            outputs = torch.stack([own(m(x, lengths)) for m in self.members], dim=1)  # (N, M, K)
         return outputs if self.training else self.combine_outputs(outputs)

@@ -51,6 +51,7 @@ def test_member_blocks_split_the_members_in_two_contiguous_blocks():
     assert member_blocks(1) == [(0, 1)]
 
 
+@pytest.mark.numerics
 def test_a_block_alone_computes_its_members_as_the_whole_ensemble_does():
     """The same initial weights, dropout seeds and, in training mode, outputs and
     gradients, bit for bit: a block's arithmetic is its own."""
@@ -111,6 +112,9 @@ def _counting_parallel(monkeypatch):
     return calls
 
 
+# Under AVX2 kernels too (.ci/run): a gradient reached a block as a strided slice in
+# one process and whole in the other, and AVX2's sums of the two rounded apart.
+@pytest.mark.numerics
 @pytest.mark.parametrize("cls", [BiLSTMMSAClassifier, BiLSTMMSARegressor])
 def test_n_jobs_2_trains_the_blocks_in_processes_bit_for_bit_as_one_process(cls, monkeypatch):
     X, y = make_bump_data(n_cases=24, n_timepoints=30)
