@@ -19,7 +19,7 @@ Only the training splits are read. CPU seconds are the process's (all its thread
 fit with ``n_jobs=2`` also runs in joblib's worker processes (a seed ensemble's two
 blocks of members side by side, ``_spread.py``), so it is compared by wall time, after
 a one-epoch fit of a few cases has started those processes (each imports torch once,
-about 2 s here, as a first fit in a session pays).
+a few seconds, as a first fit in a session pays).
 """
 
 import argparse
