@@ -507,7 +507,9 @@ class SeedEnsemble(nn.Module):
         training = self.training and torch.is_grad_enabled()
         own = _ContiguousGradient.apply if training else (lambda out: out)
         if self.alike and computed_together(self.members):
-            blocks = [self.members[start:stop] for start, stop in self.blocks]
+            # Modules pickled before the blocks (issue 36) are one block, as they were.
+            bounds = getattr(self, "blocks", [(0, len(self.members))])
+            blocks = [self.members[start:stop] for start, stop in bounds]
             outputs = torch.cat([own(members_forward(b, x, lengths)) for b in blocks], dim=1)
         else:
             outputs = torch.stack([own(m(x, lengths)) for m in self.members], dim=1)  # (N, M, K)
