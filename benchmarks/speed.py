@@ -53,19 +53,19 @@ def worker(args):
     for name in args.datasets:
         data = load_dataset(name, data_dir=args.data_dir, offline=True)
         X, y = data.X_train, data.y_train
+        # Two cases per class: the fits that compile (numba) or start workers first.
+        few = np.concatenate([np.flatnonzero(y == c)[:2] for c in np.unique(y)])
         if args.worker == "peers":
             row = {"dataset": name}
             for peer in ("MultiRocketHydra", "MiniRocket"):
                 contender = get_contender(peer)
                 # Compile first (numba): a fit on two cases per class.
-                few = np.concatenate([np.flatnonzero(y == c)[:2] for c in np.unique(y)])
                 _time_fit(contender.build(0, 1), X[few], y[few])
                 row[peer] = _time_fit(contender.build(0, 1), X, y)[0]
         else:
             if args.n_jobs > 1 and name == args.datasets[0]:
                 # Start joblib's worker processes (a process imports torch once), as
                 # the peers' numba is compiled: a few cases, one epoch.
-                few = np.concatenate([np.flatnonzero(y == c)[:2] for c in np.unique(y)])
                 warm = BiLSTMMSAClassifier(max_epochs=1, n_estimators=2, n_jobs=args.n_jobs)
                 _time_fit(warm, X[few], y[few])
             clf = BiLSTMMSAClassifier(random_state=0, n_jobs=args.n_jobs)

@@ -68,10 +68,7 @@ def fit_blocks_side_by_side(net, seed, X, y, n_workers):
     )
     net.initialize()
     for (start, stop), (state, _) in zip(blocks, fitted, strict=True):
-        for i in range(stop - start):
-            prefix = f"{i}."
-            own = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
-            net.module_.members[start + i].load_state_dict(own)
+        net.module_.members[start:stop].load_state_dict(state)  # the block's ModuleList
     sizes = [stop - start for start, stop in blocks]
     net.history_ = merge_histories([history for _, history in fitted], sizes)
     return net

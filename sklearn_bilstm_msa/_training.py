@@ -523,7 +523,7 @@ class SeriesNetMixin:
             return loss
         weight = X["sample_weight"].to(loss.device, non_blocking=True)
         if loss.dim() == 2:  # a seed ensemble's (N, M): each member's own weighted mean
-            return (loss * weight.unsqueeze(1)).mean(dim=0).sum()
+            return _members_total(loss * weight.unsqueeze(1))
         return (loss * weight).mean()
 
     def _scaler(self):
@@ -595,6 +595,13 @@ class SeriesNetMixin:
         return accumulator.get_step()
 
 
+def _members_total(loss):
+    """The loss that trains a seed ensemble: of per-case, per-member losses (N, M), the
+    sum over the members of each member's mean over the cases, so that each member's
+    gradient is its own loss's alone, whichever members are beside it."""
+    return loss.mean(dim=0).sum()
+
+
 class MemberCrossEntropyLoss(torch.nn.CrossEntropyLoss):
     """``CrossEntropyLoss`` that also takes a seed ensemble's stacked member logits
     (N, M, K): the sum over the members of each member's mean loss, so that each
@@ -614,7 +621,7 @@ class MemberCrossEntropyLoss(torch.nn.CrossEntropyLoss):
             reduction="none",
             label_smoothing=self.label_smoothing,
         ).view(n_cases, members)  # (N, M)
-        return loss if self.reduction == "none" else loss.mean(dim=0).sum()
+        return loss if self.reduction == "none" else _members_total(loss)
 
 
 class MemberMSELoss(torch.nn.MSELoss):
@@ -628,7 +635,7 @@ class MemberMSELoss(torch.nn.MSELoss):
             return super().forward(input, target)
         target = target.unsqueeze(1).expand_as(input)
         loss = torch.nn.functional.mse_loss(input, target, reduction="none").mean(dim=2)
-        return loss if self.reduction == "none" else loss.mean(dim=0).sum()
+        return loss if self.reduction == "none" else _members_total(loss)
 
 
 class MemberGradientClipping(GradientNormClipping):
